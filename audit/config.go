@@ -1,0 +1,229 @@
+package audit
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Config is the whole configuration of one audit: what `audit.yaml` holds and
+// what the flags of `audit run` override. The zero value is not valid: start
+// from DefaultConfig.
+type Config struct {
+	// Inputs are paths (files, globs, folders) whose rows carry a split
+	// column (or no split at all).
+	Inputs []string `yaml:"inputs,omitempty" json:"inputs,omitempty"`
+	// Train and Holdout are per-split inputs; Splits adds other split names.
+	Train   []string            `yaml:"train,omitempty" json:"train,omitempty"`
+	Holdout []string            `yaml:"holdout,omitempty" json:"holdout,omitempty"`
+	Splits  map[string][]string `yaml:"splits,omitempty" json:"splits,omitempty"`
+	// Split is the column naming each row's split.
+	Split string `yaml:"split,omitempty" json:"split,omitempty"`
+	// TrainSplit is the name of the training split (default "train";
+	// "training" is also recognised when this is left at its default).
+	TrainSplit string `yaml:"train_split,omitempty" json:"train_split,omitempty"`
+
+	// Roles of columns.
+	Label      string   `yaml:"label,omitempty" json:"label,omitempty"`
+	Text       string   `yaml:"text,omitempty" json:"text,omitempty"`
+	Segments   []string `yaml:"segments,omitempty" json:"segments,omitempty"`
+	IDs        []string `yaml:"ids,omitempty" json:"ids,omitempty"`
+	Time       string   `yaml:"time,omitempty" json:"time,omitempty"`
+	Annotators []string `yaml:"annotators,omitempty" json:"annotators,omitempty"`
+	Exclude    []string `yaml:"exclude,omitempty" json:"exclude,omitempty"`
+
+	// Output.
+	Out      string   `yaml:"out,omitempty" json:"out,omitempty"`
+	Format   []string `yaml:"format,omitempty" json:"format,omitempty"`
+	FailOn   string   `yaml:"fail_on,omitempty" json:"fail_on,omitempty"`
+	Workers  int      `yaml:"workers,omitempty" json:"-"`
+	Quiet    bool     `yaml:"quiet,omitempty" json:"-"`
+	Examples int      `yaml:"examples,omitempty" json:"examples,omitempty"`
+
+	// Reading.
+	NullValues []string `yaml:"null_values,omitempty" json:"null_values"`
+	Delimiter  string   `yaml:"delimiter,omitempty" json:"delimiter,omitempty"`
+	// Quote is the CSV quote character; nil means `"`, "" turns quoting off.
+	Quote      *string  `yaml:"quote,omitempty" json:"quote,omitempty"`
+	TrimSpace  bool     `yaml:"trim_space,omitempty" json:"trim_space,omitempty"`
+	MaxBadRows RowLimit `yaml:"max_bad_rows,omitempty" json:"max_bad_rows"`
+
+	// Labels and text.
+	LabelMap  map[string]string `yaml:"label_map,omitempty" json:"label_map,omitempty"`
+	Normalize Normalize         `yaml:"normalize,omitempty" json:"normalize"`
+
+	// Checks configures each check by id: `enabled` and its thresholds.
+	Checks map[string]map[string]any `yaml:"checks,omitempty" json:"checks,omitempty"`
+
+	// Dir is the folder relative input paths resolve against (the config
+	// file's folder); empty means the working directory.
+	Dir string `yaml:"-" json:"-"`
+}
+
+// Normalize holds the optional extras of text normalization.
+type Normalize struct {
+	Punctuation bool `yaml:"punctuation,omitempty" json:"punctuation"`
+	HTML        bool `yaml:"html,omitempty" json:"html"`
+}
+
+// DefaultNullValues are the tokens read as missing unless null_values says otherwise.
+var DefaultNullValues = []string{"", "NA", "N/A", "NaN", "nan", "null", "NULL"}
+
+// DefaultFormats are the report formats written unless format says otherwise.
+var DefaultFormats = []string{"json", "html", "md", "junit"}
+
+// DefaultConfig returns a Config with every default filled in.
+func DefaultConfig() *Config {
+	return &Config{
+		TrainSplit: "train",
+		Out:        "audit-report",
+		Format:     append([]string(nil), DefaultFormats...),
+		FailOn:     "fail",
+		Examples:   20,
+		NullValues: append([]string(nil), DefaultNullValues...),
+		MaxBadRows: "1%",
+	}
+}
+
+// ConfigError is a bad configuration: an unknown key, a bad value, a column
+// the data does not have. Key names the offending key (or flag).
+type ConfigError struct {
+	Key string
+	Err error
+}
+
+func (e *ConfigError) Error() string {
+	if e.Key == "" {
+		return "config: " + e.Err.Error()
+	}
+	return fmt.Sprintf("config %s: %v", e.Key, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// LoadConfig reads an audit.yaml over the defaults. Unknown keys are errors
+// that name the key and its line. Relative input paths resolve against the
+// file's folder.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &ConfigError{Err: fmt.Errorf("read %s: %w", path, err)}
+	}
+	cfg := DefaultConfig()
+	if len(bytes.TrimSpace(data)) > 0 {
+		if err := yaml.UnmarshalWithOptions(data, cfg, yaml.Strict()); err != nil {
+			return nil, &ConfigError{Err: fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))}
+		}
+	}
+	cfg.Dir = filepath.Dir(path)
+	return cfg, cfg.Validate()
+}
+
+// Validate checks values that do not depend on the data.
+func (c *Config) Validate() error {
+	if c.Label == "" {
+		return &ConfigError{Key: "label", Err: errors.New("no label column: set `label:` in audit.yaml or pass --label")}
+	}
+	switch c.FailOn {
+	case "fail", "warn":
+	default:
+		return &ConfigError{Key: "fail_on", Err: fmt.Errorf("%q is not one of fail, warn", c.FailOn)}
+	}
+	for _, f := range c.Format {
+		switch f {
+		case "json", "html", "md", "junit":
+		default:
+			return &ConfigError{Key: "format", Err: fmt.Errorf("%q is not one of json, html, md, junit", f)}
+		}
+	}
+	if c.Workers < 0 {
+		return &ConfigError{Key: "workers", Err: fmt.Errorf("%d is negative", c.Workers)}
+	}
+	if c.Examples < 0 {
+		return &ConfigError{Key: "examples", Err: fmt.Errorf("%d is negative", c.Examples)}
+	}
+	if _, err := c.Delim(); err != nil {
+		return err
+	}
+	if _, err := c.QuoteOff(); err != nil {
+		return err
+	}
+	if _, _, err := c.BadRowLimit(); err != nil {
+		return err
+	}
+	if len(c.Inputs) > 0 && (len(c.Train) > 0 || len(c.Holdout) > 0 || len(c.Splits) > 0) {
+		return &ConfigError{Key: "inputs", Err: errors.New("give either inputs (with a split column or none) or train/holdout/splits, not both")}
+	}
+	if c.Split != "" && (len(c.Train) > 0 || len(c.Holdout) > 0 || len(c.Splits) > 0) {
+		return &ConfigError{Key: "split", Err: errors.New("a split column and per-split inputs (train/holdout/splits) exclude each other")}
+	}
+	return nil
+}
+
+// Delim returns the configured delimiter, or 0 to detect it.
+func (c *Config) Delim() (rune, error) {
+	switch c.Delimiter {
+	case "":
+		return 0, nil
+	case `\t`, "tab", "\t":
+		return '\t', nil
+	}
+	r := []rune(c.Delimiter)
+	if len(r) != 1 || r[0] == '"' || r[0] == '\n' || r[0] == '\r' {
+		return 0, &ConfigError{Key: "delimiter", Err: fmt.Errorf("%q is not a single delimiter character", c.Delimiter)}
+	}
+	return r[0], nil
+}
+
+// QuoteOff reports whether quoting is turned off (quote: "").
+func (c *Config) QuoteOff() (bool, error) {
+	if c.Quote == nil || *c.Quote == `"` {
+		return false, nil
+	}
+	if *c.Quote == "" {
+		return true, nil
+	}
+	return false, &ConfigError{Key: "quote", Err: fmt.Errorf("%q: only \"\\\"\" (the default) or \"\" (quoting off) are supported", *c.Quote)}
+}
+
+// BadRowLimit parses max_bad_rows: a count ("500") or a percentage of the
+// rows read ("1%"). It returns either the count or the fraction.
+func (c *Config) BadRowLimit() (count int64, fraction float64, err error) {
+	s := strings.TrimSpace(string(c.MaxBadRows))
+	if p, ok := strings.CutSuffix(s, "%"); ok {
+		f, perr := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if perr != nil || f < 0 || f > 100 {
+			return 0, 0, &ConfigError{Key: "max_bad_rows", Err: fmt.Errorf("%q is not a percentage between 0%% and 100%%", c.MaxBadRows)}
+		}
+		return -1, f / 100, nil
+	}
+	n, perr := strconv.ParseInt(s, 10, 64)
+	if perr != nil || n < 0 {
+		return 0, 0, &ConfigError{Key: "max_bad_rows", Err: fmt.Errorf("%q is neither a row count nor a percentage like 1%%", c.MaxBadRows)}
+	}
+	return n, 0, nil
+}
+
+// RowLimit is max_bad_rows: a row count ("500", or the YAML number 500) or a
+// percentage of the rows read ("1%").
+type RowLimit string
+
+// UnmarshalYAML accepts a YAML number or string.
+func (l *RowLimit) UnmarshalYAML(b []byte) error {
+	*l = RowLimit(strings.Trim(strings.TrimSpace(string(b)), `"'`))
+	return nil
+}
+
+// IsTrainSplit reports whether a split name denotes the training split.
+func (c *Config) IsTrainSplit(name string) bool {
+	if name == c.TrainSplit {
+		return true
+	}
+	return c.TrainSplit == "train" && name == "training"
+}

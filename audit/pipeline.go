@@ -1,0 +1,583 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
+
+	"dataready/source"
+)
+
+// RunOptions are the parts of a run that are not configuration.
+type RunOptions struct {
+	// Specs are the checks to run, in report order.
+	Specs []Spec
+	// Allocator for Arrow memory; nil means memory.DefaultAllocator.
+	Allocator memory.Allocator
+	// Progress, when set, is called after each unit with the input bytes it
+	// covered and its rows. It is called from several goroutines at once.
+	Progress func(bytes, rows int64)
+	// Version is the tool version written in the report.
+	Version string
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// ChunkBytes and BatchRows tune the readers (see source.Options); zero
+	// means their defaults. Tests shrink them to exercise concurrency.
+	ChunkBytes, BatchRows int
+}
+
+// ErrTooManyBadRows is returned (with the report) when more rows were
+// rejected than max_bad_rows allows.
+var ErrTooManyBadRows = errors.New("too many malformed rows")
+
+// work is one unit of one input for a worker.
+type work struct {
+	in   *input
+	unit source.Unit
+}
+
+// worker is one worker's state: its preparer and one accumulator per check.
+type worker struct {
+	prep  *preparer
+	accs  []Accumulator
+	keys  *KeyTable
+	stats *runStats
+}
+
+// Run audits the inputs of cfg and returns the report. An error means the
+// audit could not run (bad config, unreadable input, cancellation), except
+// ErrTooManyBadRows, which comes with a complete report.
+func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	started := now()
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := ValidateChecks(cfg, opts.Specs); err != nil {
+		return nil, err
+	}
+	mem := opts.Allocator
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	inputs, err := openInputs(ctx, cfg, opts)
+	defer func() {
+		for _, in := range inputs {
+			_ = in.src.Close()
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+	columns := inputs[0].columnNames()
+	if err := alignColumns(inputs); err != nil {
+		return nil, err
+	}
+	roles, lay, err := resolveRoles(cfg, columns)
+	if err != nil {
+		return nil, err
+	}
+
+	envs := make([]*Env, len(opts.Specs))
+	enabled := make([]bool, len(opts.Specs))
+	for i, spec := range opts.Specs {
+		params, on, err := paramsFor(spec, cfg.Checks[spec.ID])
+		if err != nil {
+			return nil, err
+		}
+		envs[i] = &Env{Config: cfg, Columns: columns, Roles: roles, Params: params, Examples: cfg.Examples}
+		enabled[i] = on
+	}
+
+	splits := NewSplitTable(cfg)
+	ws := make([]*worker, workers)
+	for w := range ws {
+		ws[w] = &worker{
+			prep:  newPreparer(cfg, columns, lay, splits),
+			accs:  make([]Accumulator, len(opts.Specs)),
+			keys:  NewKeyTable(),
+			stats: newRunStats(len(inputs), len(columns)),
+		}
+		for i, spec := range opts.Specs {
+			if enabled[i] {
+				ws[w].accs[i] = spec.New(envs[i])
+			}
+		}
+	}
+
+	if err := stream(ctx, inputs, ws, mem, opts.Progress); err != nil {
+		return nil, err
+	}
+
+	// Merge every worker into the first.
+	all := ws[0]
+	for _, w := range ws[1:] {
+		for i, acc := range w.accs {
+			if acc != nil {
+				all.accs[i].Merge(acc)
+			}
+		}
+		all.keys.Merge(w.keys)
+		all.stats.merge(w.stats)
+	}
+	for _, in := range inputs {
+		for _, p := range in.src.Problems() {
+			all.stats.problem(p.Kind, in.ref.Path, p.Column, p.Line, p.Message)
+		}
+	}
+
+	tokens, _ := missingTokens(cfg)
+	sum := &Summary{
+		Config:        cfg,
+		Roles:         roles,
+		Splits:        splits,
+		SplitRows:     all.stats.splitRows,
+		Keys:          all.keys,
+		Examples:      cfg.Examples,
+		MissingTokens: tokens,
+	}
+	for _, in := range inputs {
+		sum.Files = append(sum.Files, in.ref)
+	}
+	for _, n := range all.stats.fileRows {
+		sum.RowsAudited += n
+	}
+
+	rep := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "dataready", Version: opts.Version},
+		Config:        cfg,
+	}
+	for i, spec := range opts.Specs {
+		rep.Checks = append(rep.Checks, result(spec, envs[i], all.accs[i], sum))
+	}
+	rep.Dataset = dataset(cfg, inputs, columns, roles, all.stats, sum)
+	rep.Problems = all.stats.sortedProblems()
+	for _, in := range inputs {
+		rep.Inputs = append(rep.Inputs, InputInfo{
+			Path:         in.ref.Path,
+			Format:       string(in.src.Format()),
+			Split:        in.ref.Split,
+			Rows:         all.stats.fileRows[in.ref.Index] + all.stats.fileRejected[in.ref.Index],
+			RowsRejected: all.stats.fileRejected[in.ref.Index],
+			Bytes:        in.src.Size(),
+			SHA256:       in.src.SHA256(),
+		})
+	}
+	rep.Verdict, rep.Reason = Decide(rep.Checks)
+	var bytes int64
+	for _, in := range inputs {
+		bytes += in.src.Size()
+	}
+	rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: now().Sub(started).Milliseconds(), Workers: workers, Bytes: bytes}
+
+	if err := checkBadRows(cfg, rep.Dataset); err != nil {
+		rep.Verdict = NotReady
+		rep.Reason = "could not audit: " + err.Error()
+		return rep, err
+	}
+	return rep, nil
+}
+
+// result runs one check's Result and fills in what the spec knows.
+func result(spec Spec, env *Env, acc Accumulator, sum *Summary) CheckResult {
+	var r CheckResult
+	if acc == nil {
+		r = CheckResult{Status: Skip, Summary: fmt.Sprintf("Disabled in the config (checks.%s.enabled: false).", spec.ID)}
+	} else {
+		r = acc.Result(sum)
+	}
+	r.ID, r.Family, r.Title, r.Explain = spec.ID, spec.Family, spec.Title, spec.Explain
+	r.Thresholds = env.Params
+	if r.Thresholds == nil {
+		r.Thresholds = map[string]float64{}
+	}
+	if r.Metrics == nil {
+		r.Metrics = map[string]any{}
+	}
+	if r.ExamplesTotal < int64(len(r.Examples)) {
+		r.ExamplesTotal = int64(len(r.Examples))
+	}
+	if len(r.Examples) > env.Examples {
+		r.Examples = r.Examples[:env.Examples]
+	}
+	if r.Examples == nil {
+		r.Examples = []Example{}
+	}
+	return r
+}
+
+// checkBadRows applies max_bad_rows.
+func checkBadRows(cfg *Config, d Dataset) error {
+	count, fraction, err := cfg.BadRowLimit()
+	if err != nil {
+		return err
+	}
+	limit := count
+	if count < 0 {
+		limit = int64(fraction * float64(d.RowsRead))
+	}
+	if d.RowsRejected > limit {
+		return fmt.Errorf("%w: %d of %d rows rejected, more than max_bad_rows %s allows (%d); see problems in the report",
+			ErrTooManyBadRows, d.RowsRejected, d.RowsRead, cfg.MaxBadRows, limit)
+	}
+	return nil
+}
+
+// stream runs the reader and the workers until every unit is consumed.
+func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Allocator, progress func(int64, int64)) error {
+	g, ctx := errgroup.WithContext(ctx)
+	units := make(chan work, len(ws))
+	g.Go(func() error {
+		defer close(units)
+		for _, in := range inputs {
+			err := in.src.Units(ctx, func(u source.Unit) error {
+				select {
+				case units <- work{in, u}:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, w := range ws {
+		g.Go(func() error {
+			for item := range units {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				var rows int64
+				err := item.unit.Decode(mem, func(sb *source.Batch) error {
+					w.stats.reject(item.in, sb)
+					b, err := w.prep.prepare(item.in, sb.Record, sb.Lines)
+					if err != nil {
+						return err
+					}
+					w.stats.add(b, item.in, w.prep)
+					w.keys.Add(b)
+					for _, acc := range w.accs {
+						if acc != nil {
+							acc.Add(b)
+						}
+					}
+					rows += int64(b.Rows) + int64(len(sb.Rejected))
+					return nil
+				})
+				if err != nil {
+					return err
+				}
+				if progress != nil {
+					progress(item.unit.Bytes(), rows)
+				}
+			}
+			return nil
+		})
+	}
+	return g.Wait()
+}
+
+// inputPaths lists the per-split or plain inputs of cfg, relative paths
+// resolved against cfg.Dir.
+func inputPaths(cfg *Config) ([]string, []string) {
+	var paths, splits []string
+	add := func(split string, ps []string) {
+		for _, p := range ps {
+			if cfg.Dir != "" && !filepath.IsAbs(p) {
+				p = filepath.Join(cfg.Dir, p)
+			}
+			paths = append(paths, p)
+			splits = append(splits, split)
+		}
+	}
+	add("", cfg.Inputs)
+	add(cfg.TrainSplit, cfg.Train)
+	add("holdout", cfg.Holdout)
+	names := make([]string, 0, len(cfg.Splits))
+	for n := range cfg.Splits {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		add(n, cfg.Splits[n])
+	}
+	return paths, splits
+}
+
+// openInputs expands and opens every input file.
+func openInputs(ctx context.Context, cfg *Config, ro RunOptions) ([]*input, error) {
+	paths, splits := inputPaths(cfg)
+	if len(paths) == 0 {
+		return nil, &ConfigError{Key: "inputs", Err: errors.New("no input files: give PATH arguments, --train/--holdout, or inputs/train/holdout in audit.yaml")}
+	}
+	delim, _ := cfg.Delim()
+	noQuote, _ := cfg.QuoteOff()
+	opts := source.Options{Delimiter: delim, NoQuote: noQuote, TrimSpace: cfg.TrimSpace, NullValues: cfg.NullValues,
+		ChunkBytes: ro.ChunkBytes, BatchRows: ro.BatchRows}
+	var inputs []*input
+	seen := map[string]string{}
+	for i, p := range paths {
+		files, err := source.Expand([]string{p})
+		if err != nil {
+			return inputs, err
+		}
+		for _, f := range files {
+			if prev, dup := seen[f]; dup {
+				return inputs, &ConfigError{Key: "inputs", Err: fmt.Errorf("%s is given twice (as %q and %q)", f, splitLabel(prev), splitLabel(splits[i]))}
+			}
+			seen[f] = splits[i]
+			src, err := source.Open(ctx, f, opts)
+			if err != nil {
+				return inputs, err
+			}
+			inputs = append(inputs, &input{ref: FileRef{Index: len(inputs), Path: f, Split: splits[i]}, src: src})
+		}
+	}
+	return inputs, nil
+}
+
+func splitLabel(s string) string {
+	if s == "" {
+		return "input"
+	}
+	return s
+}
+
+func (in *input) columnNames() []string {
+	cols := in.src.Columns()
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.Name
+	}
+	return names
+}
+
+// ErrColumnMismatch is returned when inputs do not have the same columns.
+var ErrColumnMismatch = errors.New("inputs have different columns")
+
+// alignColumns maps every input's columns to the first input's order.
+func alignColumns(inputs []*input) error {
+	canon := inputs[0].columnNames()
+	for _, in := range inputs {
+		cols := in.src.Columns()
+		pos := make(map[string]int, len(cols))
+		for i, c := range cols {
+			pos[c.Name] = i
+		}
+		in.colMap = make([]int, len(canon))
+		in.types = make([]string, len(canon))
+		for i, name := range canon {
+			j, ok := pos[name]
+			if !ok {
+				return &source.Error{File: in.ref.Path, Column: name,
+					Err: fmt.Errorf("%w: column %q of %s is missing here", ErrColumnMismatch, name, inputs[0].ref.Path)}
+			}
+			in.colMap[i] = j
+			in.types[i] = cols[j].Type
+		}
+		if len(cols) != len(canon) {
+			for _, c := range cols {
+				if !slicesContains(canon, c.Name) {
+					return &source.Error{File: in.ref.Path, Column: c.Name,
+						Err: fmt.Errorf("%w: column %q is not in %s", ErrColumnMismatch, c.Name, inputs[0].ref.Path)}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// resolveRoles checks every role's column exists and works out the features.
+func resolveRoles(cfg *Config, columns []string) (Roles, layout, error) {
+	idx := map[string]int{}
+	for i, c := range columns {
+		idx[c] = i
+	}
+	roleOf := map[string]string{}
+	claim := func(key, col, role string) error {
+		if _, ok := idx[col]; !ok {
+			return &ConfigError{Key: key, Err: errColumn(col, columns)}
+		}
+		if prev, ok := roleOf[col]; ok && prev != role {
+			return &ConfigError{Key: key, Err: fmt.Errorf("column %q already has the role %s", col, prev)}
+		}
+		roleOf[col] = role
+		return nil
+	}
+	roles := Roles{Label: cfg.Label, Split: cfg.Split, Text: cfg.Text, Time: cfg.Time,
+		Segments: nonNil(cfg.Segments), IDs: nonNil(cfg.IDs), Annotators: nonNil(cfg.Annotators), Excluded: nonNil(cfg.Exclude)}
+	single := []struct{ key, col, role string }{
+		{"label", cfg.Label, "label"}, {"split", cfg.Split, "split"}, {"text", cfg.Text, "text"}, {"time", cfg.Time, "time"},
+	}
+	for _, s := range single {
+		if s.col == "" {
+			continue
+		}
+		if err := claim(s.key, s.col, s.role); err != nil {
+			return roles, layout{}, err
+		}
+	}
+	lists := []struct {
+		key, role string
+		cols      []string
+	}{{"ids", "id", cfg.IDs}, {"annotators", "annotator", cfg.Annotators}, {"exclude", "excluded", cfg.Exclude}, {"segments", "segment", cfg.Segments}}
+	for _, l := range lists {
+		for _, c := range l.cols {
+			if err := claim(l.key, c, l.role); err != nil {
+				return roles, layout{}, err
+			}
+		}
+	}
+	lay := layout{label: idx[cfg.Label], split: -1, text: -1, id: -1}
+	if cfg.Split != "" {
+		lay.split = idx[cfg.Split]
+	}
+	if cfg.Text != "" {
+		lay.text = idx[cfg.Text]
+	}
+	if len(cfg.IDs) > 0 {
+		lay.id = idx[cfg.IDs[0]]
+	}
+	roles.Features = []string{}
+	for i, c := range columns {
+		// Segments are features too: they describe the row.
+		if r, ok := roleOf[c]; !ok || r == "segment" {
+			roles.Features = append(roles.Features, c)
+			lay.features = append(lay.features, i)
+		}
+	}
+	return roles, lay, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// dataset builds the report's dataset section.
+func dataset(cfg *Config, inputs []*input, columns []string, roles Roles, st *runStats, sum *Summary) Dataset {
+	d := Dataset{Roles: roles, RowKey: "features"}
+	if cfg.Text != "" {
+		d.RowKey = "text"
+	}
+	for i := range inputs {
+		d.RowsAudited += st.fileRows[i]
+		d.RowsRejected += st.fileRejected[i]
+	}
+	d.RowsRead = d.RowsAudited + d.RowsRejected
+	for _, name := range sum.Splits.Sorted() {
+		d.Splits = append(d.Splits, SplitInfo{Name: name, Role: sum.Splits.Role(name), Rows: st.splitRows[name]})
+	}
+	if d.Splits == nil {
+		d.Splits = []SplitInfo{}
+	}
+	role := map[string]string{}
+	for _, f := range roles.Features {
+		role[f] = "feature"
+	}
+	for _, s := range roles.Segments {
+		role[s] = "segment"
+	}
+	for _, s := range roles.IDs {
+		role[s] = "id"
+	}
+	for _, s := range roles.Annotators {
+		role[s] = "annotator"
+	}
+	for _, s := range roles.Excluded {
+		role[s] = "excluded"
+	}
+	for k, v := range map[string]string{roles.Label: "label", roles.Split: "split", roles.Text: "text", roles.Time: "time"} {
+		if k != "" {
+			role[k] = v
+		}
+	}
+	mismatches := map[string]int64{}
+	for k, p := range st.problems {
+		if k.kind == "type_mismatch" {
+			mismatches[k.column] += p.Count
+		}
+	}
+	for i, c := range columns {
+		d.Columns = append(d.Columns, ColumnInfo{Name: c, Type: columnType(inputs, i), Role: role[c], Nulls: st.nulls[i], TypeMismatches: mismatches[c]})
+	}
+	return d
+}
+
+// columnType is the column's type across inputs: their common type, float
+// when integer and float mix, string otherwise.
+func columnType(inputs []*input, col int) string {
+	t := inputs[0].types[col]
+	for _, in := range inputs[1:] {
+		u := in.types[col]
+		switch {
+		case u == t:
+		case (t == source.TypeInteger && u == source.TypeFloat) || (t == source.TypeFloat && u == source.TypeInteger):
+			t = source.TypeFloat
+		default:
+			return source.TypeString
+		}
+	}
+	return t
+}
+
+// Decide turns check statuses into the verdict and its one-sentence reason.
+func Decide(checks []CheckResult) (Verdict, string) {
+	var fails, warns, errs []string
+	for _, c := range checks {
+		switch c.Status {
+		case Fail:
+			fails = append(fails, c.ID)
+		case Warn:
+			warns = append(warns, c.ID)
+		case Error:
+			errs = append(errs, c.ID)
+		}
+	}
+	switch {
+	case len(fails)+len(errs) > 0:
+		bad := append(fails, errs...)
+		return NotReady, fmt.Sprintf("not ready: %s — %s", plural(len(bad), "check fails", "checks fail"), strings.Join(bad, ", "))
+	case len(warns) > 0:
+		return ReadyWithWarnings, fmt.Sprintf("ready with warnings: %s — %s", plural(len(warns), "check warns", "checks warn"), strings.Join(warns, ", "))
+	}
+	return Ready, "ready: every check passes"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

@@ -1,0 +1,293 @@
+package audit_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"dataready/audit"
+	"dataready/audit/norm"
+	"dataready/audit/registry"
+)
+
+func write(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// check returns the result of one check of a report.
+func check(t *testing.T, rep *audit.Report, id string) audit.CheckResult {
+	t.Helper()
+	for _, c := range rep.Checks {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no check %s in the report", id)
+	return audit.CheckResult{}
+}
+
+// metric reads a metric, following a path through nested maps.
+func metric(t *testing.T, c audit.CheckResult, path ...string) any {
+	t.Helper()
+	var v any = c.Metrics
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%s: metric path %v: %v is not a map", c.ID, path, v)
+		}
+		v, ok = m[p]
+		if !ok {
+			t.Fatalf("%s: no metric %v", c.ID, path)
+		}
+	}
+	return v
+}
+
+func run(t *testing.T, cfg *audit.Config, opts audit.RunOptions) *audit.Report {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	opts.Allocator = mem
+	if opts.Specs == nil {
+		opts.Specs = registry.Checks()
+	}
+	rep, err := audit.Run(t.Context(), cfg, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return rep
+}
+
+// handCounted is a dataset small enough to count by hand; the expected
+// numbers in TestRunCountsByHand are worked out in the comments.
+const handCounted = `id,text,label,split
+1,Refund please,refund,train
+2,refund  please,Refund,train
+3,Where is my order,shipping,train
+4,where is my order,billing,train
+5,Cancel my plan,cancel,train
+6,NA text,NA,train
+7,,  ,train
+8,Reset password,login,test
+9,Refund please,refund,test
+10,Gift card balance,gift_card,test
+11,Where is my order,shipping,test
+12,bad,row,with,extra,fields
+`
+
+func TestRunCountsByHand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{write(t, dir, "data.csv", handCounted)}
+	cfg.Label, cfg.Text, cfg.Split, cfg.IDs = "label", "text", "split", []string{"id"}
+	cfg.MaxBadRows = "10%" // 1 of 12 rows is malformed
+	rep := run(t, cfg, audit.RunOptions{})
+
+	// 12 data lines, line 13 (id 12) has 6 fields instead of 4.
+	d := rep.Dataset
+	if d.RowsRead != 12 || d.RowsAudited != 11 || d.RowsRejected != 1 {
+		t.Errorf("rows read/audited/rejected = %d/%d/%d, want 12/11/1", d.RowsRead, d.RowsAudited, d.RowsRejected)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Kind != "field_count" || !reflect.DeepEqual(rep.Problems[0].Lines, []int64{13}) {
+		t.Errorf("problems = %+v, want one field_count at line 13", rep.Problems)
+	}
+	wantSplits := []audit.SplitInfo{{Name: "train", Role: "train", Rows: 7}, {Name: "test", Role: "holdout", Rows: 4}}
+	if !reflect.DeepEqual(d.Splits, wantSplits) {
+		t.Errorf("splits = %+v, want %+v", d.Splits, wantSplits)
+	}
+
+	// labels.missing: row 6 ("NA") and row 7 ("  ") of 11.
+	m := check(t, rep, "labels.missing")
+	if got := metric(t, m, "missing"); got != int64(2) {
+		t.Errorf("missing = %v, want 2", got)
+	}
+	if got := metric(t, m, "missing_rate"); got != 2.0/11 {
+		t.Errorf("missing_rate = %v, want 2/11", got)
+	}
+	if got := metric(t, m, "tokens"); !reflect.DeepEqual(got, map[string]any{"NA": int64(1), "(empty)": int64(1)}) {
+		t.Errorf("tokens = %v", got)
+	}
+	if got := metric(t, m, "by_split", "test", "missing"); got != int64(0) {
+		t.Errorf("test missing = %v, want 0", got)
+	}
+	if m.Status != audit.Warn {
+		t.Errorf("labels.missing status = %s, want warn (0 < 2/11 < 0.2)", m.Status)
+	}
+	if len(m.Examples) != 2 || m.Examples[0].Rows[0].Line != 7 || m.Examples[0].Rows[0].ID != "6" || m.Examples[1].Rows[0].Line != 8 {
+		t.Errorf("missing examples = %+v, want lines 7 (id 6) and 8", m.Examples)
+	}
+
+	// bias.class_balance: train refund 2 (Refund is the same class), shipping 1,
+	// billing 1, cancel 1; test login, refund, gift_card, shipping 1 each.
+	b := check(t, rep, "bias.class_balance")
+	wantTrain := map[string]any{"refund": int64(2), "shipping": int64(1), "billing": int64(1), "cancel": int64(1)}
+	if got := metric(t, b, "by_split", "train", "counts"); !reflect.DeepEqual(got, wantTrain) {
+		t.Errorf("train counts = %v, want %v", got, wantTrain)
+	}
+	for name, want := range map[string]any{
+		"classes": 4, "imbalance_ratio": 2.0, "majority_class": "refund", "minority_class": "billing",
+		"minority_share": 0.2, "holdout_only_labels": []string{"gift_card", "login"}, "train_only_labels": []string{"billing", "cancel"},
+	} {
+		if got := metric(t, b, name); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v, want %#v", name, got, want)
+		}
+	}
+	if b.Status != audit.Fail {
+		t.Errorf("class_balance status = %s, want fail (holdout-only classes)", b.Status)
+	}
+
+	// volume.pilot_minimum: labeled rows 9. Keys: "refund please" rows 1,2,9
+	// (usable, 2 duplicates); "where is my order" rows 3,4,11 (conflict);
+	// "cancel my plan", "reset password", "gift card balance" (usable).
+	p := check(t, rep, "volume.pilot_minimum")
+	for name, want := range map[string]int64{"labeled_rows": 9, "usable_examples": 4, "duplicate_rows": 2, "conflicting_rows": 3, "conflicting_keys": 1} {
+		if got := metric(t, p, name); got != want {
+			t.Errorf("%s = %v, want %d", name, got, want)
+		}
+	}
+	if got := metric(t, p, "by_split", "train", "usable_examples"); got != int64(2) {
+		t.Errorf("train usable = %v, want 2 (refund please, cancel my plan)", got)
+	}
+	if got := metric(t, p, "by_split", "test", "usable_examples"); got != int64(3) {
+		t.Errorf("test usable = %v, want 3 (reset password, refund please, gift card balance)", got)
+	}
+	if p.Status != audit.Fail {
+		t.Errorf("pilot status = %s, want fail", p.Status)
+	}
+	// The conflict example comes first and points at its first row (line 4).
+	if len(p.Examples) != 2 || p.Examples[0].Rows[0].Line != 4 || p.Examples[1].Rows[0].Line != 2 {
+		t.Errorf("pilot examples = %+v", p.Examples)
+	}
+	if rep.Verdict != audit.NotReady {
+		t.Errorf("verdict = %s, want not_ready", rep.Verdict)
+	}
+}
+
+func TestRunTooManyBadRows(t *testing.T) {
+	dir := t.TempDir()
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{write(t, dir, "data.csv", handCounted)}
+	cfg.Label, cfg.Text, cfg.Split = "label", "text", "split"
+	rep, err := audit.Run(t.Context(), cfg, audit.RunOptions{Specs: registry.Checks()})
+	if !errors.Is(err, audit.ErrTooManyBadRows) {
+		t.Fatalf("err = %v, want ErrTooManyBadRows (1 of 12 rows > 1%%)", err)
+	}
+	if rep == nil || rep.Dataset.RowsRejected != 1 || rep.Verdict != audit.NotReady {
+		t.Errorf("report = %+v, want one with the rejected row and verdict not_ready", rep)
+	}
+}
+
+// randomDataset writes a CSV with duplicates, conflicts, missing labels and
+// three splits, and returns the expected pilot numbers computed naively.
+func randomDataset(t *testing.T, dir string, rows int, seed uint64) (string, map[string]int64) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(seed, seed))
+	var b strings.Builder
+	b.WriteString("text,label,split,region\n")
+	type row struct{ text, label, split string }
+	var all []row
+	classes := []string{"a", "b", "c", "D", "d "}
+	splits := []string{"train", "train", "train", "test", "val"}
+	for i := range rows {
+		text := fmt.Sprintf("message %d about things", rng.IntN(rows*2/3))
+		if rng.IntN(10) == 0 {
+			text = strings.ToUpper(text) // same key after norm
+		}
+		label := classes[rng.IntN(len(classes))]
+		if rng.IntN(20) == 0 {
+			label = "NA"
+		}
+		r := row{text, label, splits[rng.IntN(len(splits))]}
+		if i%7 == 0 {
+			r.text = "\"quoted, with comma\n and newline " + fmt.Sprint(i%50) + "\""
+		}
+		all = append(all, r)
+		fmt.Fprintf(&b, "%s,%s,%s,r%d\n", r.text, r.label, r.split, rng.IntN(4))
+	}
+	path := write(t, dir, "random.csv", b.String())
+
+	// Naive reference: group labeled rows by normalized text.
+	classesOf := map[string]map[string]bool{}
+	count := map[string]int64{}
+	for _, r := range all {
+		if r.label == "NA" {
+			continue
+		}
+		text := strings.Trim(r.text, `"`)
+		k := norm.String(text)
+		if classesOf[k] == nil {
+			classesOf[k] = map[string]bool{}
+		}
+		classesOf[k][norm.String(r.label)] = true
+		count[k]++
+	}
+	want := map[string]int64{}
+	for k, cs := range classesOf {
+		want["labeled_rows"] += count[k]
+		if len(cs) > 1 {
+			want["conflicting_rows"] += count[k]
+			want["conflicting_keys"]++
+		} else {
+			want["usable_examples"]++
+			want["duplicate_rows"] += count[k] - 1
+		}
+	}
+	return path, want
+}
+
+func TestRunMatchesNaiveReference(t *testing.T) {
+	path, want := randomDataset(t, t.TempDir(), 3000, 1)
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{path}
+	cfg.Label, cfg.Text, cfg.Split = "label", "text", "split"
+	rep := run(t, cfg, audit.RunOptions{ChunkBytes: 4096})
+	p := check(t, rep, "volume.pilot_minimum")
+	for name, w := range want {
+		if got := metric(t, p, name); got != w {
+			t.Errorf("%s = %v, want %d", name, got, w)
+		}
+	}
+}
+
+// TestRunSameReportWhateverTheWorkers runs the same data with 1, 2 and 8
+// workers and small chunks (many units decoded concurrently) and expects
+// byte-identical reports apart from the run section.
+func TestRunSameReportWhateverTheWorkers(t *testing.T) {
+	dir := t.TempDir()
+	a, _ := randomDataset(t, dir, 4000, 2)
+	b, _ := randomDataset(t, t.TempDir(), 2000, 3)
+	var first []byte
+	for _, workers := range []int{1, 2, 8} {
+		cfg := audit.DefaultConfig()
+		cfg.Inputs = []string{a, b}
+		cfg.Label, cfg.Split, cfg.Workers, cfg.Examples = "label", "split", workers, 5
+		rep := run(t, cfg, audit.RunOptions{ChunkBytes: 2048, BatchRows: 64})
+		rep.Run = audit.RunInfo{}
+		rep.Config = nil
+		got, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = got
+			continue
+		}
+		if !bytes.Equal(first, got) {
+			t.Errorf("report with %d workers differs from the one with 1 worker", workers)
+		}
+	}
+}

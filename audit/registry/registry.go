@@ -1,0 +1,17 @@
+package registry
+
+import (
+	"dataready/audit"
+	"dataready/audit/bias"
+	"dataready/audit/labels"
+	"dataready/audit/volume"
+)
+
+// Checks returns every check in report order.
+func Checks() []audit.Spec {
+	return []audit.Spec{
+		labels.Missing,
+		bias.ClassBalance,
+		volume.PilotMinimum,
+	}
+}

@@ -1,0 +1,65 @@
+package audit
+
+// Summary is what every check's Result may read besides its own state: the
+// configuration, the splits, row counts and the shared key table, all
+// merged over every worker.
+type Summary struct {
+	Config *Config
+	Roles  Roles
+	// Files are the input files, by FileRef.Index.
+	Files  []FileRef
+	Splits *SplitTable
+	// SplitRows counts audited rows per split name.
+	SplitRows map[string]int64
+	// RowsAudited counts every audited row.
+	RowsAudited int64
+	Keys        *KeyTable
+	// Examples is the cap on examples per check.
+	Examples int
+	// MissingTokens names the reasons in Batch.Missing.
+	MissingTokens []string
+}
+
+// RefAt returns the location of a row known by its position and split index.
+func (s *Summary) RefAt(p RowPos, split uint8) RowRef {
+	return RowRef{File: s.Files[p.File].Path, Line: p.Line, Split: s.Splits.Name(split)}
+}
+
+// Ratio returns a/b, or 0 when b is 0 (JSON has no NaN).
+func Ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// Train returns the name of the training split, if there is one.
+func (s *Summary) Train() (string, bool) {
+	for _, n := range s.Splits.Sorted() {
+		if s.Splits.Role(n) == RoleTrain {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+// Holdouts returns the names of the holdout splits in report order.
+func (s *Summary) Holdouts() []string {
+	var out []string
+	for _, n := range s.Splits.Sorted() {
+		if s.Splits.Role(n) == RoleHoldout {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// SplitMask returns the mask bit of a split name (0 when unknown).
+func (s *Summary) SplitMask(name string) uint64 {
+	for i := 0; i < s.Splits.Len(); i++ {
+		if s.Splits.Name(uint8(i)) == name {
+			return 1 << i
+		}
+	}
+	return 0
+}

@@ -1,0 +1,290 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"dataready/audit"
+	"dataready/audit/registry"
+	"dataready/reports"
+	"dataready/source"
+)
+
+// Version is the tool version; set at build time with -ldflags "-X dataready/cli.Version=...".
+var Version = "0.1.0-dev"
+
+// Exit codes.
+const (
+	ExitReady       = 0
+	ExitNotReady    = 1
+	ExitCannotAudit = 2
+	ExitInterrupted = 130
+)
+
+// errNotReady carries a verdict that should exit 1; it is not a failure of the tool.
+var errNotReady = errors.New("not ready")
+
+// usageError is a bad command line.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// ExitCode maps the outcome of a command to the process exit code: the one
+// place where that happens.
+func ExitCode(err error) int {
+	var cfgErr *audit.ConfigError
+	var srcErr *source.Error
+	var usage usageError
+	switch {
+	case err == nil:
+		return ExitReady
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.Is(err, errNotReady):
+		return ExitNotReady
+	case errors.As(err, &cfgErr), errors.As(err, &srcErr), errors.As(err, &usage), errors.Is(err, audit.ErrTooManyBadRows):
+		return ExitCannotAudit
+	}
+	return ExitCannotAudit
+}
+
+// Main runs the command line with args (args[0] is the program name) and
+// returns the exit code.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	app := newApp(stdout, stderr)
+	err := app.RunContext(ctx, args)
+	code := ExitCode(err)
+	if err != nil && code != ExitNotReady {
+		if code == ExitInterrupted {
+			fmt.Fprintln(stderr, "audit: interrupted; no report written")
+		} else {
+			fmt.Fprintln(stderr, "audit:", err)
+		}
+	}
+	return code
+}
+
+func newApp(stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:      "audit",
+		Usage:     "is this labeled dataset ready for a pilot?",
+		Version:   Version,
+		Writer:    stdout,
+		ErrWriter: stderr,
+		// Errors are printed and mapped to exit codes by Main, not by urfave.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+		Commands: []*cli.Command{runCommand(), initCommand(), checksCommand()},
+	}
+}
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "audit the data and write the reports",
+		ArgsUsage: "[PATH...] (files, globs or folders; rows split by --split, or one split 'all')",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "audit.yaml to read (flags override it)"},
+			&cli.StringFlag{Name: "label", Usage: "label column (config: label)"},
+			&cli.StringFlag{Name: "text", Usage: "text column; the row key is its normalized text (config: text)"},
+			&cli.StringFlag{Name: "split", Usage: "column naming each row's split (config: split)"},
+			&cli.StringSliceFlag{Name: "train", Usage: "training split input, repeatable (config: train)"},
+			&cli.StringSliceFlag{Name: "holdout", Usage: "holdout split input, repeatable (config: holdout)"},
+			&cli.StringSliceFlag{Name: "input", Usage: "NAME=PATH: input of split NAME, repeatable (config: splits)"},
+			&cli.StringFlag{Name: "train-split", Usage: "name of the training split (config: train_split)", Value: "train"},
+			&cli.StringSliceFlag{Name: "segments", Usage: "segment columns (config: segments)"},
+			&cli.StringSliceFlag{Name: "ids", Usage: "entity id columns such as user_id (config: ids)"},
+			&cli.StringFlag{Name: "time", Usage: "time column (config: time)"},
+			&cli.StringSliceFlag{Name: "annotators", Usage: "label columns of several annotators (config: annotators)"},
+			&cli.StringSliceFlag{Name: "exclude", Usage: "columns to ignore entirely (config: exclude)"},
+			&cli.StringSliceFlag{Name: "null-values", Usage: "tokens read as missing (config: null_values)"},
+			&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter; default: detected (config: delimiter)"},
+			&cli.StringFlag{Name: "quote", Usage: `CSV quote character; "" turns quoting off (config: quote)`},
+			&cli.BoolFlag{Name: "trim-space", Usage: "trim spaces around CSV fields (config: trim_space)"},
+			&cli.StringFlag{Name: "max-bad-rows", Usage: "malformed rows tolerated, a count or a percentage (config: max_bad_rows)", Value: "1%"},
+			&cli.IntFlag{Name: "examples", Usage: "examples kept per check (config: examples)", Value: 20},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "report folder (config: out)", Value: "audit-report"},
+			&cli.StringSliceFlag{Name: "format", Usage: "report formats: json,html,md,junit (config: format)", Value: cli.NewStringSlice(audit.DefaultFormats...)},
+			&cli.StringFlag{Name: "fail-on", Usage: "fail: exit 1 when not ready; warn: also on warnings (config: fail_on)", Value: "fail"},
+			&cli.IntFlag{Name: "workers", Usage: "worker goroutines (default: GOMAXPROCS) (config: workers)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (config: quiet)"},
+		},
+		Action: runAction,
+	}
+}
+
+// configFrom builds the run's config: defaults, then audit.yaml, then flags.
+func configFrom(c *cli.Context) (*audit.Config, error) {
+	cfg := audit.DefaultConfig()
+	if path := c.String("config"); path != "" {
+		loaded, err := audit.LoadConfig(path)
+		if err != nil && loaded == nil {
+			return nil, err
+		}
+		cfg = loaded
+	}
+	str := func(flag string, dst *string) {
+		if c.IsSet(flag) {
+			*dst = c.String(flag)
+		}
+	}
+	list := func(flag string, dst *[]string) {
+		if c.IsSet(flag) {
+			*dst = c.StringSlice(flag)
+		}
+	}
+	str("label", &cfg.Label)
+	str("text", &cfg.Text)
+	str("split", &cfg.Split)
+	str("train-split", &cfg.TrainSplit)
+	str("time", &cfg.Time)
+	str("delimiter", &cfg.Delimiter)
+	str("out", &cfg.Out)
+	str("fail-on", &cfg.FailOn)
+	list("segments", &cfg.Segments)
+	list("ids", &cfg.IDs)
+	list("annotators", &cfg.Annotators)
+	list("exclude", &cfg.Exclude)
+	list("null-values", &cfg.NullValues)
+	list("format", &cfg.Format)
+	if c.IsSet("quote") {
+		q := c.String("quote")
+		cfg.Quote = &q
+	}
+	if c.IsSet("trim-space") {
+		cfg.TrimSpace = c.Bool("trim-space")
+	}
+	if c.IsSet("max-bad-rows") {
+		cfg.MaxBadRows = audit.RowLimit(c.String("max-bad-rows"))
+	}
+	if c.IsSet("examples") {
+		cfg.Examples = c.Int("examples")
+	}
+	if c.IsSet("workers") {
+		cfg.Workers = c.Int("workers")
+	}
+	if c.IsSet("quiet") {
+		cfg.Quiet = c.Bool("quiet")
+	}
+	// Inputs given on the command line replace those of the config, and
+	// resolve against the working directory, not the config's folder.
+	if c.NArg() > 0 || c.IsSet("train") || c.IsSet("holdout") || c.IsSet("input") {
+		cfg.Inputs, cfg.Train, cfg.Holdout, cfg.Splits = nil, nil, nil, nil
+		cfg.Dir = ""
+		cfg.Inputs = c.Args().Slice()
+		cfg.Train = c.StringSlice("train")
+		cfg.Holdout = c.StringSlice("holdout")
+		for _, kv := range c.StringSlice("input") {
+			name, path, ok := strings.Cut(kv, "=")
+			if !ok || name == "" || path == "" {
+				return nil, usageError{fmt.Errorf("--input %q: want NAME=PATH", kv)}
+			}
+			if cfg.Splits == nil {
+				cfg.Splits = map[string][]string{}
+			}
+			cfg.Splits[name] = append(cfg.Splits[name], path)
+		}
+	}
+	return cfg, cfg.Validate()
+}
+
+func runAction(c *cli.Context) error {
+	if c.NArg() == 0 && !c.IsSet("config") && !c.IsSet("train") && !c.IsSet("holdout") && !c.IsSet("input") {
+		return usageError{errors.New("nothing to audit: give PATH..., --train/--holdout, or --config audit.yaml (see audit run --help)")}
+	}
+	cfg, err := configFrom(c)
+	if err != nil {
+		return err
+	}
+	stderr := c.App.ErrWriter
+	opts := audit.RunOptions{Specs: registry.Checks(), Version: Version}
+	var bar *progressbar.ProgressBar
+	if !cfg.Quiet && isTerminal(stderr) {
+		bar = progressbar.NewOptions64(-1,
+			progressbar.OptionSetWriter(stderr),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionSetDescription("auditing"),
+			progressbar.OptionThrottle(100_000_000),
+			progressbar.OptionClearOnFinish())
+		opts.Progress = func(bytes, _ int64) { _ = bar.Add64(bytes) }
+	}
+	rep, err := audit.Run(c.Context, cfg, opts)
+	if bar != nil {
+		_ = bar.Finish()
+	}
+	if rep == nil {
+		return err
+	}
+	if werr := writeReports(cfg, rep); werr != nil {
+		return werr
+	}
+	if !cfg.Quiet {
+		_ = reports.Summary(c.App.Writer, rep)
+		fmt.Fprintf(c.App.Writer, "report: %s\n", filepath.Join(cfg.Out, "report.json"))
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case rep.Verdict == audit.NotReady:
+		return errNotReady
+	case rep.Verdict == audit.ReadyWithWarnings && cfg.FailOn == "warn":
+		return errNotReady
+	}
+	return nil
+}
+
+// writeReports writes every requested format into cfg.Out.
+func writeReports(cfg *audit.Config, rep *audit.Report) error {
+	for _, f := range cfg.Format {
+		switch f {
+		case "json":
+			data, err := reports.JSON(rep)
+			if err != nil {
+				return err
+			}
+			if err := reports.WriteFile(filepath.Join(cfg.Out, "report.json"), data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func checksCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "checks",
+		Usage: "list every check with its metrics and default thresholds",
+		Action: func(c *cli.Context) error {
+			w := c.App.Writer
+			for _, s := range registry.Checks() {
+				fmt.Fprintf(w, "%s — %s\n", s.ID, s.Title)
+				for _, m := range s.Metrics {
+					fmt.Fprintf(w, "  metric %-22s %s\n", m.Name, m.Doc)
+				}
+				for _, p := range s.Params {
+					fmt.Fprintf(w, "  param  %-22s %s (default %g)\n", p.Name, p.Doc, p.Default)
+				}
+				fmt.Fprintln(w)
+			}
+			return nil
+		},
+	}
+}
