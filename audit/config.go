@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"dataready/audit/norm"
 )
 
 // Config is the whole configuration of one audit: what `audit.yaml` holds and
@@ -221,9 +223,11 @@ func (l *RowLimit) UnmarshalYAML(b []byte) error {
 }
 
 // IsTrainSplit reports whether a split name denotes the training split.
+// Names are compared after norm, as split values are.
 func (c *Config) IsTrainSplit(name string) bool {
-	if name == c.TrainSplit {
+	n, train := norm.String(name), norm.String(c.TrainSplit)
+	if n == train {
 		return true
 	}
-	return c.TrainSplit == "train" && name == "training"
+	return train == "train" && n == "training"
 }

@@ -163,6 +163,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		SchemaVersion: SchemaVersion,
 		Tool:          Tool{Name: "dataready", Version: opts.Version},
 		Config:        cfg,
+		Checks:        []CheckResult{},
 	}
 	for i, spec := range opts.Specs {
 		rep.Checks = append(rep.Checks, result(spec, envs[i], all.accs[i], sum))

@@ -291,3 +291,29 @@ func TestRunSameReportWhateverTheWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitValues: split values compare after norm, --train-split too, and
+// rows without a split value are unassigned (neither train nor holdout).
+func TestSplitValues(t *testing.T) {
+	dir := t.TempDir()
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{write(t, dir, "s.csv", "text,label,split\na,x, Train\nb,y,TRAIN\nc,x,Test\nd,z,\ne,y,test\n")}
+	cfg.Label, cfg.Text, cfg.Split, cfg.TrainSplit = "label", "text", "split", "Train"
+	rep := run(t, cfg, audit.RunOptions{})
+	want := []audit.SplitInfo{
+		{Name: "train", Role: "train", Rows: 2},
+		{Name: "(missing)", Role: "unassigned", Rows: 1},
+		{Name: "test", Role: "holdout", Rows: 2},
+	}
+	if !reflect.DeepEqual(rep.Dataset.Splits, want) {
+		t.Errorf("splits = %+v, want %+v", rep.Dataset.Splits, want)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Kind != "missing_split" || rep.Problems[0].Lines[0] != 5 {
+		t.Errorf("problems = %+v, want missing_split at line 5", rep.Problems)
+	}
+	// z is only in the unassigned row: it is not a holdout-only class.
+	b := check(t, rep, "bias.class_balance")
+	if got := metric(t, b, "holdout_only_labels"); !reflect.DeepEqual(got, []string{}) {
+		t.Errorf("holdout_only_labels = %v, want none", got)
+	}
+}

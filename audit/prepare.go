@@ -61,7 +61,8 @@ func missingTokens(cfg *Config) ([]string, map[string]int16) {
 	names := []string{"(null)", "(empty)"}
 	idx := map[string]int16{}
 	for _, t := range cfg.NullValues {
-		if strings.TrimSpace(t) == "" {
+		t = strings.TrimSpace(t)
+		if t == "" {
 			continue
 		}
 		if _, dup := idx[t]; dup {
@@ -142,7 +143,7 @@ func (p *preparer) isNull(s string) bool {
 
 // splitOf returns the split index of a split-column value.
 func (p *preparer) splitOf(raw string, valid bool) (uint8, error) {
-	name := "(missing)"
+	name := MissingSplit
 	if valid {
 		if n := norm.String(raw); n != "" {
 			name = n

@@ -79,7 +79,8 @@ type Dataset struct {
 type SplitInfo struct {
 	Name string `json:"name"`
 	// Role is "train" or "holdout"; with no split information the one split
-	// "all" has role "all".
+	// "all" has role "all"; rows with no split value are in split
+	// "(missing)" with role "unassigned".
 	Role string `json:"role"`
 	Rows int64  `json:"rows"`
 }
@@ -89,7 +90,13 @@ const (
 	RoleTrain   = "train"
 	RoleHoldout = "holdout"
 	RoleAll     = "all"
+	// RoleUnassigned is the role of MissingSplit: rows whose split value is
+	// missing belong to neither train nor the holdout.
+	RoleUnassigned = "unassigned"
 )
+
+// MissingSplit names the split of rows whose split column is null or empty.
+const MissingSplit = "(missing)"
 
 // ColumnInfo describes one column across all inputs.
 type ColumnInfo struct {

@@ -60,12 +60,14 @@ func (t *SplitTable) Len() int {
 	return len(t.names)
 }
 
-// Role returns train, holdout or all for a split name. With one split and
-// no train among the names, the role is "all" only when the name is "all".
+// Role returns the role of a split name: train (see Config.IsTrainSplit),
+// unassigned for MissingSplit, all for "all", holdout for any other name.
 func (t *SplitTable) Role(name string) string {
 	switch {
 	case t.cfg.IsTrainSplit(name):
 		return RoleTrain
+	case name == MissingSplit:
+		return RoleUnassigned
 	case name == RoleAll:
 		return RoleAll
 	}

@@ -62,8 +62,17 @@ func addLine(lines []int64, line int64) []int64 {
 // add counts one prepared batch.
 func (s *runStats) add(b *Batch, in *input, p *preparer) {
 	s.fileRows[in.ref.Index] += int64(b.Rows)
+	names := make([]string, b.Splits.Len())
+	for i := range names {
+		names[i] = b.Splits.Name(uint8(i))
+	}
 	for i := 0; i < b.Rows; i++ {
-		s.splitRows[b.Splits.Name(b.Split[i])]++
+		name := names[b.Split[i]]
+		s.splitRows[name]++
+		if name == MissingSplit {
+			s.problem("missing_split", in.ref.Path, p.cfg.Split, b.Lines[i],
+				"rows with no split value; they belong to neither train nor the holdout")
+		}
 	}
 	for c, arr := range b.Columns {
 		vals := ValuesOf(arr)
@@ -92,7 +101,7 @@ func (s *runStats) add(b *Batch, in *input, p *preparer) {
 func (s *runStats) reject(in *input, sb *source.Batch) {
 	s.fileRejected[in.ref.Index] += int64(len(sb.Rejected))
 	for _, r := range sb.Rejected {
-		s.problem(r.Kind, in.ref.Path, "", r.Line, rejectMessage(r.Kind))
+		s.problem(r.Kind, in.ref.Path, r.Column, r.Line, rejectMessage(r.Kind))
 	}
 	for _, pr := range sb.Problems {
 		s.problem(pr.Kind, in.ref.Path, pr.Column, pr.Line, pr.Message)

@@ -15,8 +15,9 @@ var PilotMinimum = audit.Spec{
 	Explain: "A pilot needs at least 200, better 1,000, usable labeled examples to learn anything and to measure it. " +
 		"Usable means: labeled, counted once however often the same row key repeats, and not carrying two " +
 		"different labels (a key with conflicting labels counts not at all). Duplicates inflate the row count " +
-		"without adding information. Fix: label more data, de-duplicate, and resolve conflicting labels " +
-		"(labels.conflicts lists them). labeled_rows = usable_examples + duplicate_rows + conflicting_rows.",
+		"without adding information. Fix: label more data, de-duplicate, and resolve conflicting labels; the " +
+		"examples show the largest conflicting and duplicated keys with their first row. " +
+		"labeled_rows = usable_examples + duplicate_rows + conflicting_rows.",
 	Metrics: []audit.MetricDoc{
 		{Name: "labeled_rows", Doc: "rows with a label"},
 		{Name: "usable_examples", Doc: "distinct row keys among labeled rows whose rows all carry one class"},
