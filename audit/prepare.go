@@ -49,6 +49,7 @@ type preparer struct {
 	labels   map[string]labelInfo
 	splitIdx map[string]uint8
 	hasher   norm.TupleHasher
+	buf      []byte // reused for normalized values
 }
 
 // maxLabelCache bounds the per-worker cache of raw labels (a numeric target
@@ -226,7 +227,8 @@ func (p *preparer) prepare(in *input, rec arrow.RecordBatch, lines []int64) (*Ba
 				b.Key[i] = p.hasher.Sum()
 				continue
 			}
-			b.Key[i] = norm.TextKey(p.norm.String(s))
+			p.buf = p.norm.Append(p.buf[:0], s)
+			b.Key[i] = norm.BytesKey(p.buf)
 		}
 	} else {
 		feats := make([]Values, len(p.lay.features))
@@ -237,7 +239,8 @@ func (p *preparer) prepare(in *input, rec arrow.RecordBatch, lines []int64) (*Ba
 			p.hasher.Reset()
 			for _, f := range feats {
 				if s, ok := f.Get(i); ok && !p.isNull(s) {
-					p.hasher.Value(p.norm.String(s))
+					p.buf = p.norm.Append(p.buf[:0], s)
+					p.hasher.Bytes(p.buf)
 				} else {
 					p.hasher.Null()
 				}

@@ -21,6 +21,12 @@ func TextKey(s string) Key {
 	return Key{h.Hi, h.Lo}
 }
 
+// BytesKey is TextKey for a normalized text held in a byte slice.
+func BytesKey(b []byte) Key {
+	h := xxh3.Hash128(b)
+	return Key{h.Hi, h.Lo}
+}
+
 // TupleHasher builds the key of a tuple of normalized values. Each value is
 // written with its length, so ("ab","c") and ("a","bc") differ, and a null
 // is a marker distinct from every string, the empty one included. The zero
@@ -40,11 +46,14 @@ func (t *TupleHasher) Null() {
 }
 
 // Value appends the normalized value s.
-func (t *TupleHasher) Value(s string) {
+func (t *TupleHasher) Value(s string) { t.Bytes([]byte(s)) }
+
+// Bytes appends the normalized value b.
+func (t *TupleHasher) Bytes(b []byte) {
 	t.buf[0] = 1
-	binary.LittleEndian.PutUint64(t.buf[1:], uint64(len(s)))
+	binary.LittleEndian.PutUint64(t.buf[1:], uint64(len(b)))
 	_, _ = t.h.Write(t.buf[:9])
-	_, _ = t.h.WriteString(s)
+	_, _ = t.h.Write(b)
 }
 
 // Sum returns the key of the tuple written since the last Reset.

@@ -29,18 +29,26 @@ var tagPattern = regexp.MustCompile(`<[^>]*>`)
 // lower case, then (optionally) punctuation removed, then every run of white
 // space replaced by one space, then trimmed.
 func (o Options) String(s string) string {
+	if !o.Punctuation && !o.HTML && isPlain(s) {
+		return s
+	}
+	return string(o.Append(nil, s))
+}
+
+// Append appends norm(s) to dst and returns the extended slice. Hashing
+// callers reuse dst across rows, so the common ASCII case allocates nothing.
+func (o Options) Append(dst []byte, s string) []byte {
 	if o.HTML {
 		s = html.UnescapeString(tagPattern.ReplaceAllString(s, " "))
 	}
-	if !o.Punctuation && isPlain(s) {
-		return s
+	if isASCII(s) && !o.Punctuation {
+		return appendASCII(dst, s)
 	}
 	if !isASCII(s) {
 		s = norm.NFKC.String(s)
 	}
 	s = strings.ToLower(s)
-	var b strings.Builder
-	b.Grow(len(s))
+	start := len(dst)
 	space := false
 	for _, r := range s {
 		switch {
@@ -50,13 +58,37 @@ func (o Options) String(s string) string {
 		case o.Punctuation && unicode.IsPunct(r):
 			continue
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		if space && len(dst) > start {
+			dst = append(dst, ' ')
 		}
 		space = false
-		b.WriteRune(r)
+		dst = utf8.AppendRune(dst, r)
 	}
-	return b.String()
+	return dst
+}
+
+// appendASCII is norm for ASCII text: lower case and white space collapsed
+// in one pass over the bytes. (NFKC leaves ASCII unchanged.)
+func appendASCII(dst []byte, s string) []byte {
+	start := len(dst)
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case ' ', '\t', '\n', '\v', '\f', '\r':
+			space = true
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if space && len(dst) > start {
+			dst = append(dst, ' ')
+		}
+		space = false
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // isPlain reports whether s is already normalized and needs no work: ASCII,

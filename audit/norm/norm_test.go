@@ -98,3 +98,21 @@ func TestTupleHasherSeparatesValues(t *testing.T) {
 		t.Error("TextKey is not a function of its text")
 	}
 }
+
+func TestKeysAgree(t *testing.T) {
+	for _, s := range []string{"Refund  please", "ＲＥＦＵＮＤ", "", "a\tb"} {
+		n := String(s)
+		if TextKey(n) != BytesKey(Options{}.Append(nil, s)) {
+			t.Errorf("TextKey(norm(%q)) != BytesKey(Append(%q))", s, s)
+		}
+	}
+}
+
+func BenchmarkNorm(b *testing.B) {
+	s := "Hello, I was charged TWICE for order 12345 and  would like a refund please"
+	var buf []byte
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		buf = Options{}.Append(buf[:0], s)
+	}
+}

@@ -1,0 +1,88 @@
+package audit_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"dataready/audit"
+	"dataready/audit/registry"
+	"dataready/fixtures/gen"
+)
+
+var benchRows = flag.Int("benchrows", 1_000_000, "rows of the generated dataset BenchmarkPipeline audits")
+
+var (
+	benchOnce  sync.Once
+	benchDir   string
+	benchFiles = map[gen.Format]string{}
+	benchErr   error
+)
+
+// benchData generates the benchmark dataset once per process, both formats.
+func benchData(b *testing.B) string {
+	b.Helper()
+	benchOnce.Do(func() {
+		benchDir, benchErr = os.MkdirTemp("", "dataready-bench-")
+		if benchErr != nil {
+			return
+		}
+		for _, f := range []gen.Format{gen.CSV, gen.Parquet} {
+			path := filepath.Join(benchDir, fmt.Sprintf("tickets-%d.%s", *benchRows, f))
+			if benchErr = gen.LargeFile(b.Context(), path, *benchRows, f, 1); benchErr != nil {
+				return
+			}
+			benchFiles[f] = path
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchDir
+}
+
+// BenchmarkPipeline runs the whole audit (read, prepare, every check,
+// merge) on a generated dataset: go test -bench Pipeline -benchtime 3x ./audit
+func BenchmarkPipeline(b *testing.B) {
+	benchData(b)
+	for _, f := range []gen.Format{gen.CSV, gen.Parquet} {
+		path := benchFiles[f]
+		st, err := os.Stat(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/workers=%d", f, workers), func(b *testing.B) {
+				cfg := audit.DefaultConfig()
+				cfg.Inputs = []string{path}
+				cfg.Label, cfg.Text, cfg.Split = "label", "text", "split"
+				cfg.IDs, cfg.Time = []string{"user_id"}, "created_at"
+				cfg.Segments, cfg.Exclude = []string{"region", "channel", "user_type"}, []string{"ticket_id"}
+				cfg.Workers = workers
+				b.SetBytes(st.Size())
+				b.ReportAllocs()
+				var rows int64
+				for b.Loop() {
+					rep, err := audit.Run(b.Context(), cfg, audit.RunOptions{Specs: registry.Checks()})
+					if err != nil {
+						b.Fatal(err)
+					}
+					rows = rep.Dataset.RowsRead
+				}
+				b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
