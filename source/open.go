@@ -1,0 +1,112 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// Defaults applied to zero Options fields.
+const (
+	DefaultSampleRows = 1000
+	DefaultChunkBytes = 4 << 20
+	DefaultBatchRows  = 8192
+)
+
+// maxRecordBytes is the longest CSV record kept in memory; a longer one
+// (almost always a quote that is never closed) is skipped and reported as
+// KindTooLong. A variable so that tests can lower it.
+var maxRecordBytes = 64 << 20
+
+// withDefaults returns o with zero (or negative) sizes replaced by defaults.
+func (o Options) withDefaults() Options {
+	if o.SampleRows <= 0 {
+		o.SampleRows = DefaultSampleRows
+	}
+	if o.ChunkBytes <= 0 {
+		o.ChunkBytes = DefaultChunkBytes
+	}
+	if o.BatchRows <= 0 {
+		o.BatchRows = DefaultBatchRows
+	}
+	return o
+}
+
+// Open opens path as CSV/TSV (optionally gzip-compressed: .csv, .tsv, .txt,
+// .csv.gz, .tsv.gz, .txt.gz) or Parquet (.parquet), reads its header (or
+// schema) and, for CSV, samples the first rows to guess column types.
+//
+// Errors are *Error values naming the file: a missing or unreadable file
+// wraps the os error (errors.Is(err, fs.ErrNotExist) holds for a missing
+// one); an empty file wraps ErrEmpty, a header without rows ErrNoRows, a
+// .parquet file without the Parquet magic ErrNotParquet, a nested Parquet
+// column ErrNested, an unknown extension ErrUnsupported.
+func Open(ctx context.Context, path string, opts Options) (File, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	opts = opts.withDefaults()
+	format, gz, err := formatOf(path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, osError(path, err)
+	}
+	if fi.IsDir() {
+		return nil, &Error{File: path, Err: fmt.Errorf("is a directory (use Expand to list its files): %w", ErrUnsupported)}
+	}
+	if fi.Size() == 0 {
+		return nil, &Error{File: path, Err: ErrEmpty}
+	}
+	switch format {
+	case Parquet:
+		return openParquet(path, fi.Size(), opts)
+	default:
+		if d := opts.Delimiter; d != 0 && (d >= utf8.RuneSelf || d == '"' || d == '\r' || d == '\n') {
+			return nil, &Error{File: path, Err: fmt.Errorf("delimiter %q not supported: use one ASCII character other than a quote, CR or LF", d)}
+		}
+		return openCSV(ctx, path, fi.Size(), gz, opts)
+	}
+}
+
+// formatOf tells the format of path from its extension.
+func formatOf(path string) (format Format, gz bool, err error) {
+	name := strings.ToLower(filepath.Base(path))
+	if strings.HasSuffix(name, ".gz") {
+		gz = true
+		name = strings.TrimSuffix(name, ".gz")
+	}
+	switch filepath.Ext(name) {
+	case ".csv", ".tsv", ".txt":
+		return CSV, gz, nil
+	case ".parquet":
+		if !gz {
+			return Parquet, false, nil
+		}
+	}
+	return "", false, &Error{File: path, Err: fmt.Errorf("%w: %q (want .csv, .tsv, .txt, optionally .gz, or .parquet)", ErrUnsupported, filepath.Base(path))}
+}
+
+// isTSV reports whether path is named as a tab-separated file.
+func isTSV(path string) bool {
+	name := strings.TrimSuffix(strings.ToLower(filepath.Base(path)), ".gz")
+	return strings.HasSuffix(name, ".tsv")
+}
+
+// osError wraps an error of the os package with the path. The *PathError's
+// own path is dropped (Error already names the file) but its operation and
+// cause are kept, so errors.Is(err, fs.ErrNotExist) still holds.
+func osError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return &Error{File: path, Err: err}
+}
