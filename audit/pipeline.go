@@ -188,7 +188,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 	}
 	rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: now().Sub(started).Milliseconds(), Workers: workers, Bytes: bytes}
 
-	if err := checkBadRows(cfg, rep.Dataset); err != nil {
+	if err := checkBadRows(cfg, rep.Dataset, rep.Problems); err != nil {
 		rep.Verdict = NotReady
 		rep.Reason = "could not audit: " + err.Error()
 		return rep, err
@@ -225,7 +225,7 @@ func result(spec Spec, env *Env, acc Accumulator, sum *Summary) CheckResult {
 }
 
 // checkBadRows applies max_bad_rows.
-func checkBadRows(cfg *Config, d Dataset) error {
+func checkBadRows(cfg *Config, d Dataset, problems []Problem) error {
 	count, fraction, err := cfg.BadRowLimit()
 	if err != nil {
 		return err
@@ -234,10 +234,22 @@ func checkBadRows(cfg *Config, d Dataset) error {
 	if count < 0 {
 		limit = int64(fraction * float64(d.RowsRead))
 	}
-	if d.RowsRejected > limit {
-		return fmt.Errorf("%w: %d of %d rows rejected, more than max_bad_rows %s allows (%d); see problems in the report",
-			ErrTooManyBadRows, d.RowsRejected, d.RowsRead, cfg.MaxBadRows, limit)
+	if d.RowsRejected <= limit {
+		return nil
 	}
+	hint := "see problems in the report"
+	var quoting int64
+	for _, p := range problems {
+		if p.Kind == source.KindQuote {
+			quoting += p.Count
+		}
+	}
+	if noQuote, _ := cfg.QuoteOff(); !noQuote && 2*quoting > d.RowsRejected {
+		hint = `most are quoting errors: if the text holds stray quote characters (raw TSV exports), ` +
+			`set quote: "" in audit.yaml (--quote '') to read quotes as data; see problems in the report`
+	}
+	return fmt.Errorf("%w: %d of %d rows rejected, more than max_bad_rows %s allows (%d); %s",
+		ErrTooManyBadRows, d.RowsRejected, d.RowsRead, cfg.MaxBadRows, limit, hint)
 	return nil
 }
 

@@ -422,7 +422,8 @@ func TestCSVOpenErrors(t *testing.T) {
 		{name: "bad quote in header", file: "q.csv", data: []byte("a,b\"c\n1,2\n"), want: ErrQuote, line: 1},
 		{name: "unterminated quote in header", file: "q.csv", data: []byte("a,\"b\n1,2\n"), want: ErrUnterminated},
 		{name: "invalid UTF-8 in header", file: "u.csv", data: []byte("a,\xff\n1,2\n"), want: ErrInvalidUTF8},
-		{name: "unknown extension", file: "data.json", data: []byte("{}"), want: ErrUnsupported},
+		{name: "binary file of unknown extension", file: "data.bin", data: []byte("\x00\x01\x02binary"), want: ErrUnsupported},
+		{name: "text file of unknown extension is CSV", file: "adult.data", data: []byte("a,b\n"), want: ErrNoRows},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

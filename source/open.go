@@ -1,9 +1,11 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -51,13 +53,18 @@ func Open(ctx context.Context, path string, opts Options) (File, error) {
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	format, gz, err := formatOf(path)
-	if err != nil {
-		return nil, err
-	}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, osError(path, err)
+	}
+	format, gz, err := formatOf(path)
+	if errors.Is(err, ErrUnsupported) && fi.Mode().IsRegular() {
+		// A file named explicitly with another extension (adult.data,
+		// SMSSpamCollection): tell the format from its first bytes.
+		format, gz, err = sniff(path)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if fi.IsDir() {
 		return nil, &Error{File: path, Err: fmt.Errorf("is a directory (use Expand to list its files): %w", ErrUnsupported)}
@@ -92,6 +99,43 @@ func formatOf(path string) (format Format, gz bool, err error) {
 		}
 	}
 	return "", false, &Error{File: path, Err: fmt.Errorf("%w: %q (want .csv, .tsv, .txt, optionally .gz, or .parquet)", ErrUnsupported, filepath.Base(path))}
+}
+
+// sniff tells the format of a file from its content: the Parquet magic,
+// the gzip magic (gzip-compressed text), or text (no NUL byte and valid
+// UTF-8 in the first 8 KiB) read as CSV.
+func sniff(path string) (format Format, gz bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false, osError(path, err)
+	}
+	defer f.Close()
+	head := make([]byte, 8<<10)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return "", false, osError(path, err)
+	}
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, []byte("PAR1")):
+		return Parquet, false, nil
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return CSV, true, nil
+	case bytes.IndexByte(head, 0) < 0 && validPrefix(head):
+		return CSV, false, nil
+	}
+	return "", false, &Error{File: path, Err: fmt.Errorf("%w: %q is neither text (CSV/TSV) nor Parquet", ErrUnsupported, filepath.Base(path))}
+}
+
+// validPrefix reports whether b is valid UTF-8 but for a rune cut at its end.
+func validPrefix(b []byte) bool {
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if utf8.Valid(b) {
+			return true
+		}
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
 }
 
 // isTSV reports whether path is named as a tab-separated file.
