@@ -250,7 +250,6 @@ func checkBadRows(cfg *Config, d Dataset, problems []Problem) error {
 	}
 	return fmt.Errorf("%w: %d of %d rows rejected, more than max_bad_rows %s allows (%d); %s",
 		ErrTooManyBadRows, d.RowsRejected, d.RowsRead, cfg.MaxBadRows, limit, hint)
-	return nil
 }
 
 // stream runs the reader and the workers until every unit is consumed.
