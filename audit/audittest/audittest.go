@@ -1,0 +1,67 @@
+// Package audittest helps check packages test themselves end to end: it
+// writes a small CSV, runs the real pipeline over it with a checked Arrow
+// allocator, and reads metrics out of the report. It is imported by tests
+// only.
+package audittest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"dataready/audit"
+	"dataready/audit/registry"
+)
+
+// Run writes csv to a temporary file, audits it with the config that
+// configure sets up (label defaults to "label"), and returns the report.
+func Run(t testing.TB, csv string, configure func(*audit.Config)) *audit.Report {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "data.csv")
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{path}
+	cfg.Label = "label"
+	if configure != nil {
+		configure(cfg)
+	}
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rep, err := audit.Run(t.Context(), cfg, audit.RunOptions{Specs: registry.Checks(), Allocator: mem})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return rep
+}
+
+// Check returns one check's result.
+func Check(t testing.TB, rep *audit.Report, id string) audit.CheckResult {
+	t.Helper()
+	for _, c := range rep.Checks {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("no check %s in the report", id)
+	return audit.CheckResult{}
+}
+
+// Metric reads a metric, following path through nested maps.
+func Metric(t testing.TB, c audit.CheckResult, path ...string) any {
+	t.Helper()
+	var v any = c.Metrics
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			t.Fatalf("%s: metric %v: %v is not a map", c.ID, path, v)
+		}
+		if v, ok = m[p]; !ok {
+			t.Fatalf("%s: no metric %v", c.ID, path)
+		}
+	}
+	return v
+}
