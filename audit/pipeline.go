@@ -135,6 +135,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		}
 		all.keys.Merge(w.keys)
 		all.stats.merge(w.stats)
+		*w = worker{} // let the merged state go
 	}
 	for _, in := range inputs {
 		for _, p := range in.src.Problems() {
