@@ -317,3 +317,66 @@ func TestSplitValues(t *testing.T) {
 		t.Errorf("holdout_only_labels = %v, want none", got)
 	}
 }
+
+// TestTypeMismatchesAreCountedNotFatal: a column guessed as integer from
+// its first rows keeps a later non-integer value and counts it.
+func TestTypeMismatchesAreCountedNotFatal(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("text,amount,label\n")
+	for i := range 1200 { // more than the 1,000 rows types are guessed from
+		fmt.Fprintf(&b, "t%d,%d,x\n", i, i)
+	}
+	b.WriteString("late,12.5,y\nlater,n/a,y\n") // lines 1202 and 1203
+	dir := t.TempDir()
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{write(t, dir, "types.csv", b.String())}
+	cfg.Label = "label"
+	rep := run(t, cfg, audit.RunOptions{})
+	var amount audit.ColumnInfo
+	for _, c := range rep.Dataset.Columns {
+		if c.Name == "amount" {
+			amount = c
+		}
+	}
+	if amount.Type != "integer" || amount.TypeMismatches != 2 {
+		t.Errorf("amount = %+v, want type integer with 2 mismatches", amount)
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Column != "amount" || !reflect.DeepEqual(rep.Problems[0].Lines, []int64{1202, 1203}) {
+		t.Errorf("problems = %+v, want type_mismatch on amount at lines 1202, 1203", rep.Problems)
+	}
+	if rep.Dataset.RowsAudited != 1202 {
+		t.Errorf("rows audited = %d, want 1202 (mismatches are kept)", rep.Dataset.RowsAudited)
+	}
+}
+
+// TestPerSplitInputs: --train, --holdout and other named splits, folders
+// expanded in sorted order, every split's role.
+func TestPerSplitInputs(t *testing.T) {
+	dir := t.TempDir()
+	body := "text,label\na,x\nb,y\n"
+	train := write(t, dir, "train.csv", body)
+	parts := filepath.Join(dir, "holdout")
+	if err := os.Mkdir(parts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, parts, "part-2.csv", body+"c,x\n")
+	write(t, parts, "part-1.csv", body)
+	write(t, parts, "_SUCCESS", "")
+	val := write(t, dir, "val.csv", body)
+	cfg := audit.DefaultConfig()
+	cfg.Train, cfg.Holdout, cfg.Splits = []string{train}, []string{parts}, map[string][]string{"val": {val}}
+	cfg.Label, cfg.Text = "label", "text"
+	rep := run(t, cfg, audit.RunOptions{})
+	var got []string
+	for _, in := range rep.Inputs {
+		got = append(got, fmt.Sprintf("%s:%s:%d", filepath.Base(in.Path), in.Split, in.Rows))
+	}
+	want := []string{"train.csv:train:2", "part-1.csv:holdout:2", "part-2.csv:holdout:3", "val.csv:val:2"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("inputs = %v, want %v", got, want)
+	}
+	wantSplits := []audit.SplitInfo{{Name: "train", Role: "train", Rows: 2}, {Name: "holdout", Role: "holdout", Rows: 5}, {Name: "val", Role: "holdout", Rows: 2}}
+	if !reflect.DeepEqual(rep.Dataset.Splits, wantSplits) {
+		t.Errorf("splits = %+v, want %+v", rep.Dataset.Splits, wantSplits)
+	}
+}
