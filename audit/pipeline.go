@@ -22,9 +22,8 @@ type RunOptions struct {
 	Specs []Spec
 	// Allocator for Arrow memory; nil means memory.DefaultAllocator.
 	Allocator memory.Allocator
-	// Progress, when set, is called after each unit with the input bytes it
-	// covered and its rows. It is called from several goroutines at once.
-	Progress func(bytes, rows int64)
+	// Progress, when set, hears how far the run has got.
+	Progress Progress
 	// Version is the tool version written in the report.
 	Version string
 	// Now returns the current time; nil means time.Now.
@@ -32,6 +31,14 @@ type RunOptions struct {
 	// ChunkBytes and BatchRows tune the readers (see source.Options); zero
 	// means their defaults. Tests shrink them to exercise concurrency.
 	ChunkBytes, BatchRows int
+}
+
+// Progress receives the run's progress: Start once with the total input
+// bytes, then Add after each unit with the bytes it covered and its rows.
+// Add is called from several goroutines at once.
+type Progress interface {
+	Start(totalBytes int64)
+	Add(bytes, rows int64)
 }
 
 // ErrTooManyBadRows is returned (with the report) when more rows were
@@ -121,6 +128,13 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		}
 	}
 
+	if opts.Progress != nil {
+		var total int64
+		for _, in := range inputs {
+			total += in.src.Size()
+		}
+		opts.Progress.Start(total)
+	}
 	if err := stream(ctx, inputs, ws, mem, opts.Progress); err != nil {
 		return nil, err
 	}
@@ -254,7 +268,7 @@ func checkBadRows(cfg *Config, d Dataset, problems []Problem) error {
 }
 
 // stream runs the reader and the workers until every unit is consumed.
-func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Allocator, progress func(int64, int64)) error {
+func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Allocator, progress Progress) error {
 	g, ctx := errgroup.WithContext(ctx)
 	units := make(chan work, len(ws))
 	g.Go(func() error {
@@ -301,7 +315,7 @@ func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Alloc
 					return err
 				}
 				if progress != nil {
-					progress(item.unit.Bytes(), rows)
+					progress.Add(item.unit.Bytes(), rows)
 				}
 			}
 			return nil

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
@@ -210,19 +212,14 @@ func runAction(c *cli.Context) error {
 	}
 	stderr := c.App.ErrWriter
 	opts := audit.RunOptions{Specs: registry.Checks(), Version: Version}
-	var bar *progressbar.ProgressBar
+	var bar *progressBar
 	if !cfg.Quiet && isTerminal(stderr) {
-		bar = progressbar.NewOptions64(-1,
-			progressbar.OptionSetWriter(stderr),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionSetDescription("auditing"),
-			progressbar.OptionThrottle(100_000_000),
-			progressbar.OptionClearOnFinish())
-		opts.Progress = func(bytes, _ int64) { _ = bar.Add64(bytes) }
+		bar = &progressBar{w: stderr}
+		opts.Progress = bar
 	}
 	rep, err := audit.Run(c.Context, cfg, opts)
 	if bar != nil {
-		_ = bar.Finish()
+		bar.finish()
 	}
 	if rep == nil {
 		return err
@@ -261,6 +258,34 @@ func writeReports(cfg *audit.Config, rep *audit.Report) error {
 		}
 	}
 	return nil
+}
+
+// progressBar shows bytes read (with percent and MB/s) and rows on a terminal.
+type progressBar struct {
+	w    io.Writer
+	bar  *progressbar.ProgressBar
+	rows atomic.Int64
+}
+
+func (p *progressBar) Start(total int64) {
+	p.bar = progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(p.w),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetDescription("auditing"),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish())
+}
+
+func (p *progressBar) Add(bytes, rows int64) {
+	n := p.rows.Add(rows)
+	p.bar.Describe(fmt.Sprintf("auditing %d rows", n))
+	_ = p.bar.Add64(bytes)
+}
+
+func (p *progressBar) finish() {
+	if p.bar != nil {
+		_ = p.bar.Finish()
+	}
 }
 
 func isTerminal(w io.Writer) bool {
