@@ -54,8 +54,16 @@ func BenchmarkPipeline(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		for _, workers := range []int{1, 2} {
-			b.Run(fmt.Sprintf("%s/workers=%d", f, workers), func(b *testing.B) {
+		for _, mode := range []struct {
+			workers  int
+			findings bool
+		}{{1, false}, {2, false}, {2, true}} {
+			workers := mode.workers
+			name := fmt.Sprintf("%s/workers=%d", f, workers)
+			if mode.findings {
+				name += "/findings"
+			}
+			b.Run(name, func(b *testing.B) {
 				cfg := audit.DefaultConfig()
 				cfg.Inputs = []string{path}
 				cfg.Label, cfg.Text, cfg.Split = "label", "text", "split"
@@ -66,7 +74,7 @@ func BenchmarkPipeline(b *testing.B) {
 				b.ReportAllocs()
 				var rows int64
 				for b.Loop() {
-					rep, err := audit.Run(b.Context(), cfg, audit.RunOptions{Specs: registry.Checks()})
+					rep, err := audit.Run(b.Context(), cfg, audit.RunOptions{Specs: registry.Checks(), Findings: mode.findings})
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -78,7 +78,7 @@ type Normalize struct {
 var DefaultNullValues = []string{"", "NA", "N/A", "NaN", "nan", "null", "NULL"}
 
 // DefaultFormats are the report formats written unless format says otherwise.
-var DefaultFormats = []string{"json", "html", "md", "junit"}
+var DefaultFormats = []string{"json", "html", "md", "junit", "findings"}
 
 // DefaultConfig returns a Config with every default filled in.
 func DefaultConfig() *Config {
@@ -139,9 +139,9 @@ func (c *Config) Validate() error {
 	}
 	for _, f := range c.Format {
 		switch f {
-		case "json", "html", "md", "junit":
+		case "json", "html", "md", "junit", "findings":
 		default:
-			return &ConfigError{Key: "format", Err: fmt.Errorf("%q is not one of json, html, md, junit", f)}
+			return &ConfigError{Key: "format", Err: fmt.Errorf("%q is not one of json, html, md, junit, findings", f)}
 		}
 	}
 	if c.Workers < 0 {

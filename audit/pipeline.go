@@ -28,6 +28,9 @@ type RunOptions struct {
 	Version string
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Findings asks for every flagged row (Report.Findings), not only the
+	// capped examples. It spills a small record per row to a temporary file.
+	Findings bool
 	// ChunkBytes and BatchRows tune the readers (see source.Options); zero
 	// means their defaults. Tests shrink them to exercise concurrency.
 	ChunkBytes, BatchRows int
@@ -57,6 +60,7 @@ type worker struct {
 	accs  []Accumulator
 	keys  *KeyTable
 	stats *runStats
+	spill *spill // nil unless findings are asked for
 }
 
 // Run audits the inputs of cfg and returns the report. An error means the
@@ -127,6 +131,22 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 			}
 		}
 	}
+	var spills []*spill
+	defer func() {
+		for _, sp := range spills {
+			sp.close()
+		}
+	}()
+	if opts.Findings {
+		for _, w := range ws {
+			sp, err := newSpill()
+			if err != nil {
+				return nil, err
+			}
+			spills = append(spills, sp)
+			w.spill = sp
+		}
+	}
 
 	if opts.Progress != nil {
 		var total int64
@@ -149,7 +169,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		}
 		all.keys.Merge(w.keys)
 		all.stats.merge(w.stats)
-		*w = worker{} // let the merged state go
+		*w = worker{spill: w.spill} // let the merged state go
 	}
 	for _, in := range inputs {
 		for _, p := range in.src.Problems() {
@@ -197,6 +217,17 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		})
 	}
 	rep.Verdict, rep.Reason = Decide(rep.Checks)
+	if opts.Findings {
+		flags := make([]func(*RowRecord) (string, bool), len(opts.Specs))
+		for i, acc := range all.accs {
+			if f, ok := acc.(Flagger); ok {
+				flags[i] = f.Flag(sum)
+			}
+		}
+		if rep.Findings, err = collectFindings(spills, flags, rep.Checks, sum); err != nil {
+			return nil, err
+		}
+	}
 	var bytes int64
 	for _, in := range inputs {
 		bytes += in.src.Size()
@@ -303,6 +334,11 @@ func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Alloc
 					}
 					w.stats.add(b, item.in, w.prep)
 					w.keys.Add(b)
+					if w.spill != nil {
+						if err := w.spill.add(b, w.prep.idValues(b)); err != nil {
+							return err
+						}
+					}
 					for _, acc := range w.accs {
 						if acc != nil {
 							acc.Add(b)
@@ -493,6 +529,9 @@ func resolveRoles(cfg *Config, columns []string) (Roles, layout, error) {
 	}
 	if len(cfg.IDs) > 0 {
 		lay.id = idx[cfg.IDs[0]]
+	}
+	for _, c := range cfg.IDs {
+		lay.ids = append(lay.ids, idx[c])
 	}
 	roles.Features = []string{}
 	for i, c := range columns {

@@ -380,3 +380,36 @@ func TestPerSplitInputs(t *testing.T) {
 		t.Errorf("splits = %+v, want %+v", rep.Dataset.Splits, wantSplits)
 	}
 }
+
+// TestFindingsListEveryFlaggedRow uses the hand-counted dataset: every row
+// behind a number, not only the capped examples.
+func TestFindingsListEveryFlaggedRow(t *testing.T) {
+	dir := t.TempDir()
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{write(t, dir, "data.csv", handCounted)}
+	cfg.Label, cfg.Text, cfg.Split, cfg.IDs = "label", "text", "split", []string{"id"}
+	cfg.MaxBadRows = "10%"
+	cfg.Examples = 1 // findings are not capped by examples
+	for _, workers := range []int{1, 3} {
+		cfg.Workers = workers
+		rep := run(t, cfg, audit.RunOptions{Findings: true, ChunkBytes: 64})
+		var got []string
+		for _, f := range rep.Findings {
+			got = append(got, fmt.Sprintf("%s %s:%d id=%v %s", f.Check, f.Split, f.Line, f.IDs, f.Reason))
+		}
+		want := []string{
+			"labels.missing train:7 id=[6] label missing: NA",
+			"labels.missing train:8 id=[7] label missing: (empty)",
+			`bias.class_balance test:9 id=[8] class "login" never appears in train`,
+			`bias.class_balance test:11 id=[10] class "gift_card" never appears in train`,
+			"volume.pilot_minimum train:3 id=[2] duplicate of " + cfg.Inputs[0] + ":2; counts once",
+			"volume.pilot_minimum train:4 id=[3] row key carries two or more labels (3 rows; first at " + cfg.Inputs[0] + ":4); does not count",
+			"volume.pilot_minimum train:5 id=[4] row key carries two or more labels (3 rows; first at " + cfg.Inputs[0] + ":4); does not count",
+			"volume.pilot_minimum test:10 id=[9] duplicate of " + cfg.Inputs[0] + ":2; counts once",
+			"volume.pilot_minimum test:12 id=[11] row key carries two or more labels (3 rows; first at " + cfg.Inputs[0] + ":4); does not count",
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("workers %d: findings =\n%s\nwant\n%s", workers, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}

@@ -23,9 +23,10 @@ type input struct {
 // layout is the resolved column roles of a run, as canonical indexes.
 type layout struct {
 	label    int
-	split    int // -1 when none
-	text     int // -1 when none
-	id       int // first id column, -1 when none
+	split    int   // -1 when none
+	text     int   // -1 when none
+	id       int   // first id column, -1 when none
+	ids      []int // every id column
 	features []int
 }
 
@@ -260,6 +261,19 @@ func (p *preparer) prepare(in *input, rec arrow.RecordBatch, lines []int64) (*Ba
 		}
 	}
 	return b, nil
+}
+
+// idValues returns the values of every id column of a batch (for findings).
+func (p *preparer) idValues(b *Batch) [][]string {
+	out := make([][]string, len(p.lay.ids))
+	for j, c := range p.lay.ids {
+		vals := ValuesOf(b.Columns[c])
+		out[j] = make([]string, b.Rows)
+		for i := range out[j] {
+			out[j][i], _ = vals.Get(i)
+		}
+	}
+	return out
 }
 
 // errColumn formats "no column X; columns are: ...".

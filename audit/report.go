@@ -41,6 +41,9 @@ type Report struct {
 	Checks        []CheckResult `json:"checks"`
 	Config        *Config       `json:"config"`
 	Run           RunInfo       `json:"run"`
+	// Findings are every flagged row, when RunOptions.Findings asked for
+	// them; they go to findings.csv/.parquet, not to report.json.
+	Findings []Finding `json:"-"`
 }
 
 // Tool names the program that wrote the report.

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"dataready/audit"
+	"dataready/audit/norm"
 )
 
 // ClassBalance is the spec of bias.class_balance.
@@ -43,8 +44,11 @@ const examplesPerClass = 3
 const maxSampled = 10000
 
 type balance struct {
-	env    *audit.Env
-	counts [audit.MaxSplits]map[string]int64
+	env *audit.Env
+	// holdoutOnly holds the hashes of the classes Result found only in the
+	// holdout, for Flag.
+	holdoutOnly map[uint64]string
+	counts      [audit.MaxSplits]map[string]int64
 	// first keeps the first rows of each class in each split, for examples.
 	first map[classSplit]*audit.RowSample
 }
@@ -169,6 +173,10 @@ func (a *balance) Result(s *audit.Summary) audit.CheckResult {
 		}
 	}
 
+	a.holdoutOnly = map[uint64]string{}
+	for _, c := range holdoutOnly {
+		a.holdoutOnly[norm.Hash64(c)] = c
+	}
 	r := audit.CheckResult{Metrics: map[string]any{
 		"by_split":            bySplit,
 		"classes":             len(classes),
@@ -233,6 +241,19 @@ func (a *balance) Result(s *audit.Summary) audit.CheckResult {
 		show("class only in train", c, all)
 	}
 	return r
+}
+
+// Flag marks the holdout rows of classes that never appear in train.
+func (a *balance) Flag(s *audit.Summary) func(*audit.RowRecord) (string, bool) {
+	return func(r *audit.RowRecord) (string, bool) {
+		if r.Missing >= 0 || s.Splits.Role(s.Splits.Name(r.Split)) != audit.RoleHoldout {
+			return "", false
+		}
+		if c, ok := a.holdoutOnly[r.ClassHash]; ok {
+			return fmt.Sprintf("class %q never appears in train", c), true
+		}
+		return "", false
+	}
 }
 
 func sortedKeys(m map[string]int64) []string {

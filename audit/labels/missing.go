@@ -151,3 +151,13 @@ func tokenNote(tokens map[string]any) string {
 	}
 	return note + ")"
 }
+
+// Flag marks every row whose label is missing.
+func (m *missing) Flag(s *audit.Summary) func(*audit.RowRecord) (string, bool) {
+	return func(r *audit.RowRecord) (string, bool) {
+		if r.Missing < 0 {
+			return "", false
+		}
+		return "label missing: " + s.MissingTokens[r.Missing], true
+	}
+}

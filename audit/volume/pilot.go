@@ -128,3 +128,26 @@ func capital(s string) string {
 	}
 	return string(s[0]-'a'+'A') + s[1:]
 }
+
+// Flag marks labeled rows that do not count as usable examples: every row
+// of a key with conflicting labels, and every row of a duplicated key but
+// its first.
+func (p *pilot) Flag(s *audit.Summary) func(*audit.RowRecord) (string, bool) {
+	return func(r *audit.RowRecord) (string, bool) {
+		if r.Missing >= 0 {
+			return "", false
+		}
+		k, ok := s.Keys.Keys[r.Key]
+		if !ok {
+			return "", false
+		}
+		first := s.RefAt(k.First, k.FirstSplit)
+		switch {
+		case k.Conflict:
+			return fmt.Sprintf("row key carries two or more labels (%d rows; first at %s:%d); does not count", k.Labeled, first.File, first.Line), true
+		case r.Pos != k.First:
+			return fmt.Sprintf("duplicate of %s:%d; counts once", first.File, first.Line), true
+		}
+		return "", false
+	}
+}

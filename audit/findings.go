@@ -1,0 +1,255 @@
+package audit
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+
+	"golang.org/x/sync/errgroup"
+
+	"dataready/audit/norm"
+)
+
+// Finding is one flagged data row, for the findings export (findings.csv,
+// findings.parquet): unlike a check's examples, findings are not capped.
+type Finding struct {
+	// Check is the id of the check that flagged the row; Status its status.
+	Check  string
+	Status Status
+	Split  string
+	File   string
+	Line   int64
+	// IDs are the row's values of the id columns (Roles.IDs), in order.
+	IDs []string
+	// Key is the row key as 32 hex digits.
+	Key string
+	// Label is the raw label ("" when null).
+	Label string
+	// Reason says in a few words why the row is flagged.
+	Reason string
+}
+
+// RowRecord is what the pipeline remembers of every row when findings are
+// requested: enough to flag it and to locate it, nothing of its content
+// beyond the label and ids. Label and IDs are reused between records: a
+// flagger that keeps them copies them.
+type RowRecord struct {
+	Key       norm.Key
+	Pos       RowPos
+	Split     uint8
+	Missing   int16
+	ClassHash uint64
+	Label     []byte
+	IDs       [][]byte
+}
+
+// Flagger is implemented by accumulators whose findings are single rows.
+// After Result, Flag returns a predicate the pipeline applies to every row
+// record, in any order and from several goroutines at once (it only reads).
+type Flagger interface {
+	Flag(s *Summary) func(r *RowRecord) (reason string, flagged bool)
+}
+
+// spill writes a worker's row records to a temporary file, so that rows
+// can be flagged after the merge, when keys are known to be duplicated,
+// conflicting or leaked, without keeping rows in memory.
+type spill struct {
+	f   *os.File
+	w   *bufio.Writer
+	buf []byte
+}
+
+func newSpill() (*spill, error) {
+	f, err := os.CreateTemp("", "dataready-rows-*.spill")
+	if err != nil {
+		return nil, fmt.Errorf("findings spill: %w", err)
+	}
+	return &spill{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+// add appends the records of a batch.
+func (s *spill) add(b *Batch, ids [][]string) error {
+	for i := 0; i < b.Rows; i++ {
+		buf := s.buf[:0]
+		buf = binary.LittleEndian.AppendUint64(buf, b.Key[i].Hi)
+		buf = binary.LittleEndian.AppendUint64(buf, b.Key[i].Lo)
+		buf = binary.AppendUvarint(buf, uint64(b.File.Index))
+		buf = binary.AppendUvarint(buf, uint64(b.Lines[i]))
+		buf = append(buf, b.Split[i])
+		buf = binary.AppendVarint(buf, int64(b.Missing[i]))
+		buf = binary.LittleEndian.AppendUint64(buf, b.ClassHash[i])
+		buf = appendString(buf, b.Label[i])
+		buf = binary.AppendUvarint(buf, uint64(len(ids)))
+		for _, col := range ids {
+			buf = appendString(buf, col[i])
+		}
+		s.buf = buf
+		if _, err := s.w.Write(buf); err != nil {
+			return fmt.Errorf("findings spill: %w", err)
+		}
+	}
+	return nil
+}
+
+func appendString(buf []byte, s string) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(s)))
+	return append(buf, s...)
+}
+
+// each reads the records back in write order.
+func (s *spill) each(fn func(*RowRecord)) error {
+	if err := s.w.Flush(); err != nil {
+		return fmt.Errorf("findings spill: %w", err)
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("findings spill: %w", err)
+	}
+	r := &spillReader{r: bufio.NewReaderSize(s.f, 1<<20)}
+	var rec RowRecord
+	for {
+		if _, err := r.r.Peek(1); errors.Is(err, io.EOF) {
+			return nil
+		}
+		rec.Key = norm.Key{Hi: r.u64(), Lo: r.u64()}
+		rec.Pos = RowPos{File: uint32(r.uvarint()), Line: int64(r.uvarint())}
+		rec.Split = r.byte()
+		rec.Missing = int16(r.varint())
+		rec.ClassHash = r.u64()
+		rec.Label = r.bytes(rec.Label[:0])
+		n := int(r.uvarint())
+		for len(rec.IDs) < n {
+			rec.IDs = append(rec.IDs, nil)
+		}
+		rec.IDs = rec.IDs[:n]
+		for i := range rec.IDs {
+			rec.IDs[i] = r.bytes(rec.IDs[i][:0])
+		}
+		if r.err != nil {
+			return fmt.Errorf("findings spill: %w", r.err)
+		}
+		fn(&rec)
+	}
+}
+
+// spillReader decodes spill records, keeping the first error.
+type spillReader struct {
+	r   *bufio.Reader
+	err error
+	b   [8]byte
+}
+
+func (r *spillReader) u64() uint64 {
+	if r.err == nil {
+		_, r.err = io.ReadFull(r.r, r.b[:])
+	}
+	return binary.LittleEndian.Uint64(r.b[:])
+}
+
+func (r *spillReader) uvarint() uint64 {
+	var v uint64
+	if r.err == nil {
+		v, r.err = binary.ReadUvarint(r.r)
+	}
+	return v
+}
+
+func (r *spillReader) varint() int64 {
+	var v int64
+	if r.err == nil {
+		v, r.err = binary.ReadVarint(r.r)
+	}
+	return v
+}
+
+func (r *spillReader) byte() byte {
+	var v byte
+	if r.err == nil {
+		v, r.err = r.r.ReadByte()
+	}
+	return v
+}
+
+// bytes reads a length-prefixed string into dst's storage.
+func (r *spillReader) bytes(dst []byte) []byte {
+	n := int(r.uvarint())
+	if r.err != nil {
+		return dst
+	}
+	dst = slices.Grow(dst, n)[:n]
+	_, r.err = io.ReadFull(r.r, dst)
+	return dst
+}
+
+func idStrings(ids [][]byte) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
+
+// close removes the spill file.
+func (s *spill) close() {
+	s.f.Close()
+	os.Remove(s.f.Name())
+}
+
+// collectFindings applies every flagger to every spilled row, one
+// goroutine per spill file, and returns the findings ordered by check
+// (report order), then file, then line.
+func collectFindings(spills []*spill, flags []func(*RowRecord) (string, bool), checks []CheckResult, sum *Summary) ([]Finding, error) {
+	type flagged struct {
+		check int
+		pos   RowPos
+		f     Finding
+	}
+	parts := make([][]flagged, len(spills))
+	var g errgroup.Group
+	for i, sp := range spills {
+		g.Go(func() error {
+			return sp.each(func(r *RowRecord) {
+				for c, flag := range flags {
+					if flag == nil {
+						continue
+					}
+					reason, ok := flag(r)
+					if !ok {
+						continue
+					}
+					ref := sum.RefAt(r.Pos, r.Split)
+					parts[i] = append(parts[i], flagged{c, r.Pos, Finding{
+						Check:  checks[c].ID,
+						Status: checks[c].Status,
+						Split:  ref.Split,
+						File:   ref.File,
+						Line:   ref.Line,
+						IDs:    idStrings(r.IDs),
+						Key:    r.Key.String(),
+						Label:  string(r.Label),
+						Reason: reason,
+					}})
+				}
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := slices.Concat(parts...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].check != out[j].check {
+			return out[i].check < out[j].check
+		}
+		return out[i].pos.Less(out[j].pos)
+	})
+	findings := make([]Finding, len(out))
+	for i, f := range out {
+		findings[i] = f.f
+	}
+	return findings, nil
+}
