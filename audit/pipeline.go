@@ -618,23 +618,28 @@ func columnType(inputs []*input, col int) string {
 	return t
 }
 
-// Decide turns check statuses into the verdict and its one-sentence reason.
+// Decide turns check statuses into the verdict and its one-sentence
+// reason, which names the checks by title: "not ready: 2 checks fail —
+// class balance, missing labels".
 func Decide(checks []CheckResult) (Verdict, string) {
-	var fails, warns, errs []string
+	var fails, warns []string
+	name := func(c CheckResult) string {
+		if c.Title == "" {
+			return c.ID
+		}
+		return strings.ToLower(c.Title[:1]) + c.Title[1:]
+	}
 	for _, c := range checks {
 		switch c.Status {
-		case Fail:
-			fails = append(fails, c.ID)
+		case Fail, Error:
+			fails = append(fails, name(c))
 		case Warn:
-			warns = append(warns, c.ID)
-		case Error:
-			errs = append(errs, c.ID)
+			warns = append(warns, name(c))
 		}
 	}
 	switch {
-	case len(fails)+len(errs) > 0:
-		bad := append(fails, errs...)
-		return NotReady, fmt.Sprintf("not ready: %s — %s", plural(len(bad), "check fails", "checks fail"), strings.Join(bad, ", "))
+	case len(fails) > 0:
+		return NotReady, fmt.Sprintf("not ready: %s — %s", plural(len(fails), "check fails", "checks fail"), strings.Join(fails, ", "))
 	case len(warns) > 0:
 		return ReadyWithWarnings, fmt.Sprintf("ready with warnings: %s — %s", plural(len(warns), "check warns", "checks warn"), strings.Join(warns, ", "))
 	}
