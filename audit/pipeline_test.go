@@ -139,7 +139,7 @@ func TestRunCountsByHand(t *testing.T) {
 		t.Errorf("train counts = %v, want %v", got, wantTrain)
 	}
 	for name, want := range map[string]any{
-		"classes": 4, "imbalance_ratio": 2.0, "majority_class": "refund", "minority_class": "billing",
+		"classes": 4, "imbalance_ratio": 2.0, "majority_class": "refund", "minority_class": "billing", "minority_count": int64(1),
 		"minority_share": 0.2, "holdout_only_labels": []string{"gift_card", "login"}, "train_only_labels": []string{"billing", "cancel"},
 	} {
 		if got := metric(t, b, name); !reflect.DeepEqual(got, want) {

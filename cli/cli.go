@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -118,7 +119,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "max-bad-rows", Usage: "malformed rows tolerated, a count or a percentage (config: max_bad_rows)", Value: "1%"},
 			&cli.IntFlag{Name: "examples", Usage: "examples kept per check (config: examples)", Value: 20},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "report folder (config: out)", Value: "audit-report"},
-			&cli.StringSliceFlag{Name: "format", Usage: "report formats: json,html,md,junit (config: format)", Value: cli.NewStringSlice(audit.DefaultFormats...)},
+			&cli.StringSliceFlag{Name: "format", Usage: "report formats: json,html,md,junit,findings (config: format)", Value: cli.NewStringSlice(audit.DefaultFormats...)},
 			&cli.StringFlag{Name: "fail-on", Usage: "fail: exit 1 when not ready; warn: also on warnings (config: fail_on)", Value: "fail"},
 			&cli.IntFlag{Name: "workers", Usage: "worker goroutines (default: GOMAXPROCS) (config: workers)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (config: quiet)"},
@@ -211,7 +212,7 @@ func runAction(c *cli.Context) error {
 		return err
 	}
 	stderr := c.App.ErrWriter
-	opts := audit.RunOptions{Specs: registry.Checks(), Version: Version}
+	opts := audit.RunOptions{Specs: registry.Checks(), Version: Version, Findings: slices.Contains(cfg.Format, "findings")}
 	var bar *progressBar
 	if !cfg.Quiet && isTerminal(stderr) {
 		bar = &progressBar{w: stderr}
@@ -243,16 +244,29 @@ func runAction(c *cli.Context) error {
 	return nil
 }
 
-// writeReports writes every requested format into cfg.Out.
+// reportFiles maps each format to the files it writes and their renderers.
+var reportFiles = map[string][]struct {
+	name   string
+	render func(*audit.Report) ([]byte, error)
+}{
+	"json":     {{"report.json", reports.JSON}},
+	"html":     {{"report.html", reports.HTML}},
+	"md":       {{"report.md", func(r *audit.Report) ([]byte, error) { return reports.Markdown(r, "report.html") }}},
+	"junit":    {{"junit.xml", reports.JUnit}},
+	"findings": {{"findings.csv", reports.FindingsCSV}, {"findings.parquet", reports.FindingsParquet}},
+}
+
+// writeReports writes every requested format into cfg.Out. Each file is
+// rendered in memory and renamed into place, so an interrupted run leaves
+// no partial file.
 func writeReports(cfg *audit.Config, rep *audit.Report) error {
 	for _, f := range cfg.Format {
-		switch f {
-		case "json":
-			data, err := reports.JSON(rep)
+		for _, file := range reportFiles[f] {
+			data, err := file.render(rep)
 			if err != nil {
 				return err
 			}
-			if err := reports.WriteFile(filepath.Join(cfg.Out, "report.json"), data); err != nil {
+			if err := reports.WriteFile(filepath.Join(cfg.Out, file.name), data); err != nil {
 				return err
 			}
 		}

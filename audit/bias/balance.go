@@ -2,6 +2,7 @@ package bias
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"dataready/audit"
@@ -24,6 +25,7 @@ var ClassBalance = audit.Spec{
 		{Name: "imbalance_ratio", Doc: "largest / smallest train class count"},
 		{Name: "majority_class", Doc: "the largest train class"},
 		{Name: "minority_class", Doc: "the smallest train class (the alphabetically first on ties)"},
+		{Name: "minority_count", Doc: "labeled train rows of the minority class"},
 		{Name: "minority_share", Doc: "minority class rows / labeled train rows"},
 		{Name: "holdout_only_labels", Doc: "classes in a holdout split but not in train"},
 		{Name: "train_only_labels", Doc: "classes in train but in no holdout split (empty without a holdout)"},
@@ -183,6 +185,7 @@ func (a *balance) Result(s *audit.Summary) audit.CheckResult {
 		"imbalance_ratio":     ratio,
 		"majority_class":      majority,
 		"minority_class":      minority,
+		"minority_count":      train[minority],
 		"minority_share":      audit.Ratio(train[minority], trainRows),
 		"holdout_only_labels": holdoutOnly,
 		"train_only_labels":   trainOnly,
@@ -234,7 +237,7 @@ func (a *balance) Result(s *audit.Summary) audit.CheckResult {
 	for _, c := range holdoutOnly {
 		show("class only in the holdout", c, all)
 	}
-	if minority != "" && len(classes) > 1 {
+	if minority != "" && len(classes) > 1 && !slices.Contains(trainOnly, minority) {
 		show("smallest class", minority, all)
 	}
 	for _, c := range trainOnly {
