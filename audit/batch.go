@@ -44,7 +44,14 @@ type Batch struct {
 	Key []norm.Key
 	// ID is each row's first id column value, nil when no ids are set.
 	ID []string
+	// Segments holds, per segment column (Roles.Segments order), each row's
+	// norm(value), or MissingValue when it is null or a null token. The
+	// strings may share the batch's memory: clone before keeping.
+	Segments [][]string
 }
+
+// MissingValue stands for a null segment value.
+const MissingValue = "(missing)"
 
 // Missing-label reasons, indexes into MissingTokens of a run: 0 is a true
 // null, 1 is a value empty after trimming, then one per null token.

@@ -61,6 +61,9 @@ type Env struct {
 	Params map[string]float64
 	// Examples is the cap on examples per check.
 	Examples int
+	// Reference counts the segment values of the reference inputs
+	// (Config.Reference); nil without a reference.
+	Reference *ReferenceCounts
 }
 
 // Column returns the canonical index of a column, or -1.

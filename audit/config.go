@@ -60,12 +60,43 @@ type Config struct {
 	LabelMap  map[string]string `yaml:"label_map,omitempty" json:"label_map,omitempty"`
 	Normalize Normalize         `yaml:"normalize,omitempty" json:"normalize"`
 
+	// SegmentExpected holds expected shares of segment values in the
+	// production stream: in audit.yaml, `segments` written as a map
+	// `{region: {expected: {eu-west: 0.4, ...}}, channel: {}}`.
+	SegmentExpected map[string]map[string]float64 `yaml:"-" json:"segment_expected,omitempty"`
+	// SegmentCombinations are tuples of segment columns checked as one
+	// segment, e.g. [[region, channel]].
+	SegmentCombinations [][]string `yaml:"segment_combinations,omitempty" json:"segment_combinations,omitempty"`
+	// Reference are inputs of unlabeled production rows; only the segment
+	// columns are read, to compare their shares with train.
+	Reference []string `yaml:"reference,omitempty" json:"reference,omitempty"`
+	// TimeSplit says the split is by time: holdout rows before the end of
+	// train are then a failure, not a warning.
+	TimeSplit bool `yaml:"time_split,omitempty" json:"time_split,omitempty"`
+	// PositiveClass is the class whose rate bias.label_disparity compares
+	// across segments for a two-class label; empty means the minority class.
+	PositiveClass string `yaml:"positive_class,omitempty" json:"positive_class,omitempty"`
+	// Labels holds the label options that are not thresholds.
+	Labels LabelOptions `yaml:"labels,omitempty" json:"labels"`
+
 	// Checks configures each check by id: `enabled` and its thresholds.
 	Checks map[string]map[string]any `yaml:"checks,omitempty" json:"checks,omitempty"`
 
 	// Dir is the folder relative input paths resolve against (the config
 	// file's folder); empty means the working directory.
 	Dir string `yaml:"-" json:"-"`
+}
+
+// LabelOptions are the `labels:` section of audit.yaml.
+type LabelOptions struct {
+	// Allowed lists the classes a label may take (compared after norm and
+	// label_map); empty means any.
+	Allowed []string `yaml:"allowed,omitempty" json:"allowed,omitempty"`
+	// AgreementLevel is the measurement level for annotator agreement:
+	// "nominal" (default) or "ordinal".
+	AgreementLevel string `yaml:"agreement_level,omitempty" json:"agreement_level,omitempty"`
+	// OrdinalOrder orders the classes, lowest first, for the ordinal level.
+	OrdinalOrder []string `yaml:"ordinal_order,omitempty" json:"ordinal_order,omitempty"`
 }
 
 // Normalize holds the optional extras of text normalization.
@@ -119,12 +150,76 @@ func LoadConfig(path string) (*Config, error) {
 	}
 	cfg := DefaultConfig()
 	if len(bytes.TrimSpace(data)) > 0 {
+		data, expected, names, err := segmentMap(data)
+		if err != nil {
+			return nil, &ConfigError{Key: "segments", Err: fmt.Errorf("%s: %v", path, err)}
+		}
 		if err := yaml.UnmarshalWithOptions(data, cfg, yaml.Strict()); err != nil {
 			return nil, &ConfigError{Err: fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))}
+		}
+		if names != nil {
+			cfg.Segments, cfg.SegmentExpected = names, expected
 		}
 	}
 	cfg.Dir = filepath.Dir(path)
 	return cfg, cfg.Validate()
+}
+
+// segmentMap handles `segments` written as a map (column → {expected:
+// {value: share}}): it returns the config without that key, the expected
+// shares and the column names in order. With a list (or no segments) it
+// returns data unchanged and nil names.
+func segmentMap(data []byte) ([]byte, map[string]map[string]float64, []string, error) {
+	var doc yaml.MapSlice
+	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.UseOrderedMap()); err != nil {
+		return data, nil, nil, nil // the strict decode reports it with its position
+	}
+	for i, item := range doc {
+		if item.Key != "segments" {
+			continue
+		}
+		cols, ok := item.Value.(yaml.MapSlice)
+		if !ok {
+			return data, nil, nil, nil
+		}
+		names := []string{}
+		expected := map[string]map[string]float64{}
+		for _, col := range cols {
+			name := fmt.Sprint(col.Key)
+			names = append(names, name)
+			if col.Value == nil {
+				continue
+			}
+			opts, ok := col.Value.(yaml.MapSlice)
+			if !ok {
+				return nil, nil, nil, fmt.Errorf("segments.%s: want a map like {expected: {value: share}}", name)
+			}
+			for _, o := range opts {
+				if o.Key != "expected" {
+					return nil, nil, nil, fmt.Errorf("segments.%s.%v: unknown key; the only key is expected", name, o.Key)
+				}
+				shares, ok := o.Value.(yaml.MapSlice)
+				if !ok {
+					return nil, nil, nil, fmt.Errorf("segments.%s.expected: want a map value → share", name)
+				}
+				expected[name] = map[string]float64{}
+				for _, sh := range shares {
+					f, ok := toFloat(sh.Value)
+					if !ok || f < 0 || f > 1 {
+						return nil, nil, nil, fmt.Errorf("segments.%s.expected.%v: %v is not a share between 0 and 1", name, sh.Key, sh.Value)
+					}
+					expected[name][fmt.Sprint(sh.Key)] = f
+				}
+			}
+		}
+		rest := append(append(yaml.MapSlice{}, doc[:i]...), doc[i+1:]...)
+		out, err := yaml.Marshal(rest)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return out, expected, names, nil
+	}
+	return data, nil, nil, nil
 }
 
 // Validate checks values that do not depend on the data.
@@ -158,6 +253,11 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := c.BadRowLimit(); err != nil {
 		return err
+	}
+	switch c.Labels.AgreementLevel {
+	case "", "nominal", "ordinal":
+	default:
+		return &ConfigError{Key: "labels.agreement_level", Err: fmt.Errorf("%q is not one of nominal, ordinal", c.Labels.AgreementLevel)}
 	}
 	if len(c.Inputs) > 0 && (len(c.Train) > 0 || len(c.Holdout) > 0 || len(c.Splits) > 0) {
 		return &ConfigError{Key: "inputs", Err: errors.New("give either inputs (with a split column or none) or train/holdout/splits, not both")}

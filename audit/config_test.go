@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -115,5 +116,38 @@ func TestParamsFor(t *testing.T) {
 	}
 	if _, _, err := paramsFor(spec, map[string]any{"warn": "high"}); err == nil {
 		t.Error("a string threshold was accepted")
+	}
+}
+
+func TestSegmentsAsMap(t *testing.T) {
+	cfg, err := LoadConfig(writeConfig(t, `
+label: y
+segments:
+  region:
+    expected: {eu-west: 0.4, us-east: 0.6}
+  channel: {}
+  user_type:
+time_split: true
+labels: {allowed: [a, b]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"region", "channel", "user_type"}; !slices.Equal(cfg.Segments, want) {
+		t.Errorf("segments = %v, want %v", cfg.Segments, want)
+	}
+	if got := cfg.SegmentExpected["region"]; got["eu-west"] != 0.4 || got["us-east"] != 0.6 || len(cfg.SegmentExpected) != 1 {
+		t.Errorf("expected = %v", cfg.SegmentExpected)
+	}
+	if !cfg.TimeSplit || !slices.Equal(cfg.Labels.Allowed, []string{"a", "b"}) {
+		t.Errorf("time_split %v, labels.allowed %v", cfg.TimeSplit, cfg.Labels.Allowed)
+	}
+	for _, bad := range []string{
+		"label: y\nsegments:\n  region: {expectd: {a: 0.5}}\n",
+		"label: y\nsegments:\n  region: {expected: {a: 1.5}}\n",
+	} {
+		if _, err := LoadConfig(writeConfig(t, bad)); err == nil || !strings.Contains(err.Error(), "segments.region") {
+			t.Errorf("config %q: err = %v, want one naming segments.region", bad, err)
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
 
@@ -35,9 +36,10 @@ type Finding struct {
 }
 
 // RowRecord is what the pipeline remembers of every row when findings are
-// requested: enough to flag it and to locate it, nothing of its content
-// beyond the label and ids. Label and IDs are reused between records: a
-// flagger that keeps them copies them.
+// requested or a check revisits rows: enough to flag it and to locate it,
+// nothing of its content beyond the label, the ids and the start of the
+// text. Label, IDs and Text are reused between records: whoever keeps them
+// copies them.
 type RowRecord struct {
 	Key       norm.Key
 	Pos       RowPos
@@ -45,7 +47,48 @@ type RowRecord struct {
 	Missing   int16
 	ClassHash uint64
 	Label     []byte
-	IDs       [][]byte
+	// IDs are the values of the id columns (Roles.IDs), in order.
+	IDs [][]byte
+	// Text is the first MaxRecordText bytes of the raw text (text column
+	// only), cut at a rune boundary.
+	Text []byte
+}
+
+// MaxRecordText bounds RowRecord.Text.
+const MaxRecordText = 160
+
+// Revisitor is implemented by accumulators that need a second look at the
+// rows once every worker is merged, when it is known which keys repeat,
+// conflict or leak: typically to pick the rows of their examples. The
+// pipeline calls Revisit before Result, then the returned function once per
+// row record, from one goroutine, in no particular order (choose examples
+// by RowPos to stay deterministic).
+type Revisitor interface {
+	Revisit(s *Summary) func(r *RowRecord)
+}
+
+// revisit feeds every spilled row to the accumulators that revisit rows.
+func revisit(spills []*spill, accs []Accumulator, sum *Summary) error {
+	var fns []func(*RowRecord)
+	for _, acc := range accs {
+		if r, ok := acc.(Revisitor); ok {
+			fns = append(fns, r.Revisit(sum))
+		}
+	}
+	if len(fns) == 0 {
+		return nil
+	}
+	for _, sp := range spills {
+		err := sp.each(func(r *RowRecord) {
+			for _, fn := range fns {
+				fn(r)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Flagger is implemented by accumulators whose findings are single rows.
@@ -72,8 +115,13 @@ func newSpill() (*spill, error) {
 	return &spill{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
 }
 
-// add appends the records of a batch.
-func (s *spill) add(b *Batch, ids [][]string) error {
+// add appends the records of a batch; text is the canonical index of the
+// text column, -1 when none.
+func (s *spill) add(b *Batch, ids [][]string, text int) error {
+	var texts Values
+	if text >= 0 {
+		texts = ValuesOf(b.Columns[text])
+	}
 	for i := 0; i < b.Rows; i++ {
 		buf := s.buf[:0]
 		buf = binary.LittleEndian.AppendUint64(buf, b.Key[i].Hi)
@@ -88,12 +136,29 @@ func (s *spill) add(b *Batch, ids [][]string) error {
 		for _, col := range ids {
 			buf = appendString(buf, col[i])
 		}
+		t := ""
+		if text >= 0 {
+			t, _ = texts.Get(i)
+			t = cutText(t, MaxRecordText)
+		}
+		buf = appendString(buf, t)
 		s.buf = buf
 		if _, err := s.w.Write(buf); err != nil {
 			return fmt.Errorf("findings spill: %w", err)
 		}
 	}
 	return nil
+}
+
+// cutText returns s cut to at most n bytes at a rune boundary.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func appendString(buf []byte, s string) []byte {
@@ -129,6 +194,7 @@ func (s *spill) each(fn func(*RowRecord)) error {
 		for i := range rec.IDs {
 			rec.IDs[i] = r.bytes(rec.IDs[i][:0])
 		}
+		rec.Text = r.bytes(rec.Text[:0])
 		if r.err != nil {
 			return fmt.Errorf("findings spill: %w", r.err)
 		}

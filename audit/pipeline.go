@@ -105,6 +105,10 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		return nil, err
 	}
 
+	ref, err := readReference(ctx, cfg, mem, inputs[0].opts)
+	if err != nil {
+		return nil, err
+	}
 	envs := make([]*Env, len(opts.Specs))
 	enabled := make([]bool, len(opts.Specs))
 	for i, spec := range opts.Specs {
@@ -112,7 +116,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		envs[i] = &Env{Config: cfg, Columns: columns, Roles: roles, Params: params, Examples: cfg.Examples}
+		envs[i] = &Env{Config: cfg, Columns: columns, Roles: roles, Params: params, Examples: cfg.Examples, Reference: ref}
 		enabled[i] = on
 	}
 
@@ -137,7 +141,13 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 			sp.close()
 		}
 	}()
-	if opts.Findings {
+	needSpill := opts.Findings
+	for _, acc := range ws[0].accs {
+		if _, ok := acc.(Revisitor); ok {
+			needSpill = true
+		}
+	}
+	if needSpill {
 		for _, w := range ws {
 			sp, err := newSpill()
 			if err != nil {
@@ -199,6 +209,9 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		Tool:          Tool{Name: "dataready", Version: opts.Version},
 		Config:        cfg,
 		Checks:        []CheckResult{},
+	}
+	if err := revisit(spills, all.accs, sum); err != nil {
+		return nil, err
 	}
 	for i, spec := range opts.Specs {
 		rep.Checks = append(rep.Checks, result(spec, envs[i], all.accs[i], sum))
@@ -321,6 +334,7 @@ func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Alloc
 	})
 	for _, w := range ws {
 		g.Go(func() error {
+			var ids [][]string
 			for item := range units {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -335,7 +349,8 @@ func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Alloc
 					w.stats.add(b, item.in, w.prep)
 					w.keys.Add(b)
 					if w.spill != nil {
-						if err := w.spill.add(b, w.prep.idValues(b)); err != nil {
+						ids = w.prep.idValues(b, ids)
+						if err := w.spill.add(b, ids, w.prep.lay.text); err != nil {
 							return err
 						}
 					}
@@ -413,7 +428,7 @@ func openInputs(ctx context.Context, cfg *Config, ro RunOptions) ([]*input, erro
 			if err != nil {
 				return inputs, err
 			}
-			inputs = append(inputs, &input{ref: FileRef{Index: len(inputs), Path: f, Split: splits[i]}, src: src})
+			inputs = append(inputs, &input{ref: FileRef{Index: len(inputs), Path: f, Split: splits[i]}, src: src, opts: opts})
 		}
 	}
 	return inputs, nil
@@ -532,6 +547,9 @@ func resolveRoles(cfg *Config, columns []string) (Roles, layout, error) {
 	}
 	for _, c := range cfg.IDs {
 		lay.ids = append(lay.ids, idx[c])
+	}
+	for _, c := range cfg.Segments {
+		lay.segments = append(lay.segments, idx[c])
 	}
 	roles.Features = []string{}
 	for i, c := range columns {

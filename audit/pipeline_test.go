@@ -413,3 +413,59 @@ func TestFindingsListEveryFlaggedRow(t *testing.T) {
 		}
 	}
 }
+
+// captureEnv is a check that records the Env it was given and the segment
+// values it saw, to test what the pipeline hands to checks.
+type captureEnv struct {
+	segs map[string]int
+}
+
+func (c *captureEnv) Add(b *audit.Batch) {
+	for i := 0; i < b.Rows; i++ {
+		c.segs[b.Segments[0][i]+"/"+b.Segments[1][i]]++
+	}
+}
+func (c *captureEnv) Merge(o audit.Accumulator) {
+	for k, v := range o.(*captureEnv).segs {
+		c.segs[k] += v
+	}
+}
+func (c *captureEnv) Result(*audit.Summary) audit.CheckResult {
+	return audit.CheckResult{Status: audit.Pass, Metrics: map[string]any{"segs": c.segs}}
+}
+
+func TestSegmentsAndReference(t *testing.T) {
+	dir := t.TempDir()
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{write(t, dir, "d.csv", "text,label,region,channel\na,x,EU , chat\nb,y,eu,NA\nc,x,US,chat\n")}
+	cfg.Reference = []string{write(t, dir, "ref.csv", "region,channel,other\neu,chat,1\nUS,web,2\n,web,3\n")}
+	cfg.Label, cfg.Text, cfg.Segments = "label", "text", []string{"region", "channel"}
+	var env *audit.Env
+	spec := audit.Spec{ID: "test.capture", Family: "test", New: func(e *audit.Env) audit.Accumulator {
+		env = e
+		return &captureEnv{segs: map[string]int{}}
+	}}
+	rep := run(t, cfg, audit.RunOptions{Specs: []audit.Spec{spec}})
+	want := map[string]int{"eu/chat": 1, "eu/(missing)": 1, "us/chat": 1}
+	if got := rep.Checks[0].Metrics["segs"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("segment values = %v, want %v", got, want)
+	}
+	ref := env.Reference
+	if ref == nil || ref.Rows != 3 {
+		t.Fatalf("reference = %+v, want 3 rows", ref)
+	}
+	wantRef := map[string]map[string]int64{
+		"region":  {"eu": 1, "us": 1, "(missing)": 1},
+		"channel": {"chat": 1, "web": 2},
+	}
+	if !reflect.DeepEqual(ref.Values, wantRef) {
+		t.Errorf("reference values = %v, want %v", ref.Values, wantRef)
+	}
+
+	// A reference without a segment column is an error naming file and column.
+	cfg.Reference = []string{write(t, dir, "bad.csv", "region,x\neu,1\n")}
+	_, err := audit.Run(t.Context(), cfg, audit.RunOptions{Specs: []audit.Spec{spec}})
+	if err == nil || !strings.Contains(err.Error(), "bad.csv") || !strings.Contains(err.Error(), `"channel"`) {
+		t.Errorf("err = %v, want one naming bad.csv and channel", err)
+	}
+}

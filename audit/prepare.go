@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -18,6 +19,8 @@ type input struct {
 	colMap []int
 	// types are the file's column types, in canonical order.
 	types []string
+	// opts are the reader options the file was opened with.
+	opts source.Options
 }
 
 // layout is the resolved column roles of a run, as canonical indexes.
@@ -27,6 +30,7 @@ type layout struct {
 	text     int   // -1 when none
 	id       int   // first id column, -1 when none
 	ids      []int // every id column
+	segments []int // segment columns, in Roles.Segments order
 	features []int
 }
 
@@ -250,6 +254,21 @@ func (p *preparer) prepare(in *input, rec arrow.RecordBatch, lines []int64) (*Ba
 		}
 	}
 
+	// Segment values.
+	for _, c := range p.lay.segments {
+		vals := ValuesOf(cols[c])
+		seg := make([]string, n)
+		for i := 0; i < n; i++ {
+			s, ok := vals.Get(i)
+			if !ok || p.isNull(s) {
+				seg[i] = MissingValue
+				continue
+			}
+			seg[i] = norm.String(s)
+		}
+		b.Segments = append(b.Segments, seg)
+	}
+
 	// First id column.
 	if p.lay.id >= 0 {
 		ids := ValuesOf(cols[p.lay.id])
@@ -263,12 +282,13 @@ func (p *preparer) prepare(in *input, rec arrow.RecordBatch, lines []int64) (*Ba
 	return b, nil
 }
 
-// idValues returns the values of every id column of a batch (for findings).
-func (p *preparer) idValues(b *Batch) [][]string {
-	out := make([][]string, len(p.lay.ids))
+// idValues returns the values of every id column of a batch (for the
+// spill), reusing out's storage. The strings share the batch's memory.
+func (p *preparer) idValues(b *Batch, out [][]string) [][]string {
+	out = slices.Grow(out[:0], len(p.lay.ids))[:len(p.lay.ids)]
 	for j, c := range p.lay.ids {
 		vals := ValuesOf(b.Columns[c])
-		out[j] = make([]string, b.Rows)
+		out[j] = slices.Grow(out[j][:0], b.Rows)[:b.Rows]
 		for i := range out[j] {
 			out[j][i], _ = vals.Get(i)
 		}

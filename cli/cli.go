@@ -112,6 +112,9 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "time", Usage: "time column (config: time)"},
 			&cli.StringSliceFlag{Name: "annotators", Usage: "label columns of several annotators (config: annotators)"},
 			&cli.StringSliceFlag{Name: "exclude", Usage: "columns to ignore entirely (config: exclude)"},
+			&cli.StringSliceFlag{Name: "reference", Usage: "unlabeled production rows to compare segment shares with, repeatable (config: reference)"},
+			&cli.BoolFlag{Name: "time-split", Usage: "the split is by time: holdout rows before the end of train fail (config: time_split)"},
+			&cli.StringFlag{Name: "positive-class", Usage: "class whose rate bias.label_disparity compares (config: positive_class)"},
 			&cli.StringSliceFlag{Name: "null-values", Usage: "tokens read as missing (config: null_values)"},
 			&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter; default: detected (config: delimiter)"},
 			&cli.StringFlag{Name: "quote", Usage: `CSV quote character; "" turns quoting off (config: quote)`},
@@ -160,6 +163,11 @@ func configFrom(c *cli.Context) (*audit.Config, error) {
 	list("ids", &cfg.IDs)
 	list("annotators", &cfg.Annotators)
 	list("exclude", &cfg.Exclude)
+	list("reference", &cfg.Reference)
+	str("positive-class", &cfg.PositiveClass)
+	if c.IsSet("time-split") {
+		cfg.TimeSplit = c.Bool("time-split")
+	}
 	list("null-values", &cfg.NullValues)
 	list("format", &cfg.Format)
 	if c.IsSet("quote") {
