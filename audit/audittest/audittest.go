@@ -15,9 +15,16 @@ import (
 	"dataready/audit/registry"
 )
 
-// Run writes csv to a temporary file, audits it with the config that
-// configure sets up (label defaults to "label"), and returns the report.
+// Run writes csv to a temporary file, audits it with every registered
+// check and the config that configure sets up (label defaults to "label"),
+// and returns the report.
 func Run(t testing.TB, csv string, configure func(*audit.Config)) *audit.Report {
+	t.Helper()
+	return RunSpecs(t, csv, configure, registry.Checks()...)
+}
+
+// RunSpecs is Run with the given checks only.
+func RunSpecs(t testing.TB, csv string, configure func(*audit.Config), specs ...audit.Spec) *audit.Report {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "data.csv")
 	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
@@ -31,7 +38,23 @@ func Run(t testing.TB, csv string, configure func(*audit.Config)) *audit.Report 
 	}
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rep, err := audit.Run(t.Context(), cfg, audit.RunOptions{Specs: registry.Checks(), Allocator: mem})
+	rep, err := audit.Run(t.Context(), cfg, audit.RunOptions{Specs: specs, Allocator: mem, Findings: true})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return rep
+}
+
+// Files runs the pipeline on files already written (paths resolve as given)
+// with the given checks; configure sets roles and inputs.
+func Files(t testing.TB, configure func(*audit.Config), specs ...audit.Spec) *audit.Report {
+	t.Helper()
+	cfg := audit.DefaultConfig()
+	cfg.Label = "label"
+	configure(cfg)
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rep, err := audit.Run(t.Context(), cfg, audit.RunOptions{Specs: specs, Allocator: mem, Findings: true})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
