@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -122,6 +123,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 
 	splits := NewSplitTable(cfg)
 	ws := make([]*worker, workers)
+	var closers []io.Closer
 	for w := range ws {
 		ws[w] = &worker{
 			prep:  newPreparer(cfg, columns, lay, splits),
@@ -132,9 +134,19 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		for i, spec := range opts.Specs {
 			if enabled[i] {
 				ws[w].accs[i] = spec.New(envs[i])
+				if c, ok := ws[w].accs[i].(io.Closer); ok {
+					closers = append(closers, c)
+				}
 			}
 		}
 	}
+	// Accumulators that hold files (spills of their own) are closed
+	// whatever happens.
+	defer func() {
+		for _, w := range closers {
+			_ = w.Close()
+		}
+	}()
 	var spills []*spill
 	defer func() {
 		for _, sp := range spills {
