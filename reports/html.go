@@ -708,6 +708,10 @@ func (r *reportData) metricsView(metrics map[string]any) metricsView {
 	return mv
 }
 
+// maxTableColumns is how many fields a by-key table shows as columns before
+// it is turned on its side.
+const maxTableColumns = 6
+
 // mapTables renders a map metric. A map of scalars is a two-column table.
 // A map of maps (such as by_split) is one table with a row per key and a
 // column per scalar field, plus, for each field that is itself a map of
@@ -743,6 +747,27 @@ func (r *reportData) mapTables(name string, m map[string]any) []tableView {
 	}
 	var out []tableView
 	keyHeader := strings.TrimPrefix(name, "by_")
+	if len(scalarFields) > maxTableColumns && len(scalarFields) > len(keys) {
+		// Many fields and few keys (classes per split): a row per field
+		// and a column per key, so the table grows down, not off the page.
+		t := tableView{Caption: name, Columns: []htmlColumn{{Name: ""}}}
+		for _, k := range keys {
+			t.Columns = append(t.Columns, htmlColumn{Name: k})
+		}
+		for _, f := range r.orderKeys(keysInOrder(scalarFields)) {
+			row := []htmlCell{keyCell(f)}
+			for _, k := range keys {
+				c := missingCell()
+				if fv, ok := m[k].(map[string]any)[f]; ok {
+					c = valueCell(f, fv, maxValue)
+				}
+				row = append(row, c)
+			}
+			t.Rows = append(t.Rows, row)
+		}
+		out = append(out, finishTable(t))
+		scalarFields = nil
+	}
 	if len(scalarFields) > 0 {
 		fields := keysInOrder(scalarFields)
 		t := tableView{Caption: name, Columns: []htmlColumn{{Name: keyHeader}}}

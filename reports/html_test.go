@@ -342,11 +342,11 @@ func TestHTMLPartialReports(t *testing.T) {
 		not  []string
 	}{
 		{"no checks", without("labels.missing", "bias.class_balance", "volume.pilot_minimum"),
-			[]string{"3,800 audited"}, []string{"Usable examples", "Smallest class"}},
+			[]string{"3,800 audited"}, []string{`ready-label">Usable examples<`, `ready-label">Smallest class<`}},
 		{"no volume check", without("volume.pilot_minimum"),
-			[]string{"Smallest class"}, []string{"Usable examples"}},
+			[]string{`ready-label">Smallest class<`}, []string{`ready-label">Usable examples<`}},
 		{"volume skipped", skipped("volume.pilot_minimum"),
-			[]string{"Usable examples", "not measured", "Skipped"}, nil},
+			[]string{`ready-label">Usable examples<`, "not measured", "Skipped"}, nil},
 		{"class balance skipped", skipped("bias.class_balance"),
 			[]string{"Smallest class", `<span class="num">none</span>`}, []string{`<svg class="bar-chart"`}},
 		{"could not audit", &couldNot,

@@ -142,7 +142,7 @@ func TestMarkdownFixture(t *testing.T) {
 
 	// Facts from fixtures/README.md (counted there independently of this tool).
 	for _, want := range []string{
-		"## ❌ Not ready: 1 check fails — ",
+		"## ❌ Not ready: ",
 		"3803 rows read · 3800 audited · 3 rejected (2 input problems, see report.json)",
 		"splits: train 3000, holdout 800",
 		"| ⚠️ warn | `labels.missing` |",

@@ -204,11 +204,13 @@ func TestReportMatchesSchema(t *testing.T) {
 			data := tt.data(t)
 			rep := decode(t, data)
 			if tt.ran {
-				for _, spec := range registry.Checks() {
-					switch c := checkByID(t, rep, spec.ID); c["status"] {
+				// The checks the schema has metric rules for must have run,
+				// so that those rules are exercised.
+				for _, id := range schemaChecks {
+					switch c := checkByID(t, rep, id); c["status"] {
 					case "pass", "warn", "fail":
 					default:
-						t.Errorf("check %s: status %v, want pass, warn or fail", spec.ID, c["status"])
+						t.Errorf("check %s: status %v, want pass, warn or fail", id, c["status"])
 					}
 				}
 			}
@@ -320,3 +322,6 @@ func TestSchemaRejects(t *testing.T) {
 		})
 	}
 }
+
+// schemaChecks are the check ids docs/report.schema.json has metric rules for.
+var schemaChecks = []string{"labels.missing", "bias.class_balance", "volume.pilot_minimum"}

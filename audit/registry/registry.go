@@ -13,5 +13,9 @@ func Checks() []audit.Spec {
 		labels.Missing,
 		bias.ClassBalance,
 		volume.PilotMinimum,
+		volume.ClassMinimum,
+		volume.SegmentMinimum,
+		volume.HoldoutPower,
+		volume.Baseline,
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -286,8 +287,15 @@ func (s *scorer) macroF1() float64 {
 	if len(classes) == 0 {
 		return 0
 	}
-	var sum float64
+	// Sum in a fixed order: float addition is not associative, and the
+	// report must not depend on map order.
+	order := make([]uint64, 0, len(classes))
 	for c := range classes {
+		order = append(order, c)
+	}
+	slices.Sort(order)
+	var sum float64
+	for _, c := range order {
 		tp, fp, fn := float64(s.tp[c]), float64(s.fp[c]), float64(s.fn[c])
 		if tp > 0 {
 			sum += 2 * tp / (2*tp + fp + fn)
