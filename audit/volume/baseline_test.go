@@ -21,13 +21,14 @@ import (
 //
 // Holdout (6 rows): email/refund, email/billing, chat/billing, phone/login,
 // web/refund (unseen value → majority billing), chat/login.
-//   majority (billing): right on 2 of 6 → 0.3333.
-//   channel rule: email→refund, chat→billing, phone→login, web→billing:
-//   right: email/refund, chat/billing, phone/login → 3 of 6 = 0.5.
-//   keywords (min count 2 in train): "money","back","please" → refund,
-//   "invoice","wrong" → billing, "cannot","log","in"(too short? "in" has 2
-//   runes → kept) → login. Holdout texts follow their class except the last
-//   (chat/login says "invoice wrong") → 5 of 6 right.
+//
+//	majority (billing): right on 2 of 6 → 0.3333.
+//	channel rule: email→refund, chat→billing, phone→login, web→billing:
+//	right: email/refund, chat/billing, phone/login → 3 of 6 = 0.5.
+//	keywords (min count 2 in train): "money","back","please" → refund,
+//	"invoice","wrong" → billing, "cannot","log","in"(too short? "in" has 2
+//	runes → kept) → login. Holdout texts follow their class except the last
+//	(chat/login says "invoice wrong") → 5 of 6 right.
 func TestBaseline(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("text,label,split,channel\n")
