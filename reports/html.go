@@ -373,7 +373,68 @@ type readinessItem struct {
 var readinessItems = []func(*reportData) (readinessItem, bool){
 	usableExamplesItem,
 	smallestClassItem,
+	holdoutPowerItem,
+	baselineItem,
 	rowsItem,
+}
+
+// holdoutPowerItem shows the holdout's margin of error and the smallest
+// lift it can detect against the promised one (volume.holdout_power).
+func holdoutPowerItem(r *reportData) (readinessItem, bool) {
+	const id = "volume.holdout_power"
+	c := r.check(id)
+	if c == nil || c.Status == audit.Skip {
+		return readinessItem{}, false
+	}
+	item := readinessItem{Label: "Holdout power", Check: id, Status: htmlStatusClass(c.Status), StatusWord: htmlStatusWord(c.Status)}
+	n, ok := metricInt(c.metrics, "holdout_usable")
+	if !ok {
+		return readinessItem{}, false
+	}
+	moe, _ := metricFloat(c.metrics, "margin_of_error")
+	mdl, _ := metricFloat(c.metrics, "min_detectable_lift")
+	lift, _ := metricFloat(c.metrics, "target_lift")
+	required, _ := metricInt(c.metrics, "required_holdout")
+	item.Value = "±" + percentText(moe)
+	item.Detail = fmt.Sprintf("%s usable holdout examples; the smallest detectable lift is %s against the promised %s",
+		intText(n), percentText(mdl), percentText(lift))
+	if required > 0 {
+		item.Detail += fmt.Sprintf(", which needs %s", intText(required))
+	}
+	return item, true
+}
+
+// baselineItem shows the no-ML bar a model must clear (volume.baseline).
+func baselineItem(r *reportData) (readinessItem, bool) {
+	const id = "volume.baseline"
+	c := r.check(id)
+	if c == nil || c.Status == audit.Skip || c.Status == audit.Error {
+		return readinessItem{}, false
+	}
+	best, bestF1, by := -1.0, 0.0, ""
+	for _, rule := range []struct{ metric, name string }{{"majority", "majority class"}, {"best_column", "best single column"}, {"keywords", "keyword rule"}} {
+		m, ok := c.metrics[rule.metric].(map[string]any)
+		if !ok {
+			continue
+		}
+		acc, _ := metricFloat(m, "accuracy")
+		f1, _ := metricFloat(m, "macro_f1")
+		if acc > best {
+			best, bestF1, by = acc, f1, rule.name
+			if col, ok := m["column"].(string); ok {
+				by += " (" + shorten(col, maxValue) + ")"
+			}
+		}
+	}
+	if best < 0 {
+		return readinessItem{}, false
+	}
+	return readinessItem{
+		Label:  "Baseline to beat",
+		Check:  id,
+		Value:  floatText(best) + " accuracy",
+		Detail: fmt.Sprintf("%s macro-F1, by the %s, without any ML", floatText(bestF1), by),
+	}, true
 }
 
 // usableExamplesItem shows usable examples against the pilot minimum and
