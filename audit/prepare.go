@@ -82,9 +82,15 @@ func missingTokens(cfg *Config) ([]string, map[string]int16) {
 
 func newPreparer(cfg *Config, columns []string, lay layout, splits *SplitTable) *preparer {
 	_, tokens := missingTokens(cfg)
+	// When two keys share a norm, the smallest key wins, whatever the map order.
+	keys := make([]string, 0, len(cfg.LabelMap))
+	for k := range cfg.LabelMap {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
 	lm := make(map[string]string, len(cfg.LabelMap))
-	for k, v := range cfg.LabelMap {
-		lm[norm.String(k)] = v
+	for i := len(keys) - 1; i >= 0; i-- {
+		lm[norm.String(keys[i])] = cfg.LabelMap[keys[i]]
 	}
 	return &preparer{
 		cfg:      cfg,

@@ -11,6 +11,10 @@ import (
 func Checks() []audit.Spec {
 	return []audit.Spec{
 		labels.Missing,
+		labels.Variants,
+		labels.Allowed,
+		labels.Conflicts,
+		labels.Agreement,
 		bias.ClassBalance,
 		volume.PilotMinimum,
 		volume.ClassMinimum,
