@@ -1049,7 +1049,9 @@ func valueCell(name string, v any, limit int) htmlCell {
 	case []any:
 		return listCell(v)
 	}
-	return textCell(plainText(v), limit)
+	c := textCell(plainText(v), limit)
+	c.Class = "json" // compact JSON has no spaces to wrap at
+	return c
 }
 
 // textCell truncates s to limit runes, keeping the whole in the title.
