@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -253,6 +254,17 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := c.BadRowLimit(); err != nil {
 		return err
+	}
+	for i, combo := range c.SegmentCombinations {
+		key := fmt.Sprintf("segment_combinations[%d]", i)
+		if len(combo) < 2 {
+			return &ConfigError{Key: key, Err: fmt.Errorf("%v: a combination needs at least two segment columns", combo)}
+		}
+		for _, col := range combo {
+			if !slices.Contains(c.Segments, col) {
+				return &ConfigError{Key: key, Err: fmt.Errorf("%q is not one of the segments %v", col, c.Segments)}
+			}
+		}
 	}
 	switch c.Labels.AgreementLevel {
 	case "", "nominal", "ordinal":

@@ -69,6 +69,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"inputs and train", "label: y\ninputs: [a.csv]\ntrain: [b.csv]\n", "inputs"},
 		{"split and train", "label: y\nsplit: s\ntrain: [b.csv]\n", "split"},
 		{"duplicate key", "label: y\nlabel: z\n", "label"},
+		{"combination of non-segments", "label: y\nsegments: [region]\nsegment_combinations: [[region, channel]]\n", "channel"},
+		{"combination of one", "label: y\nsegments: [region]\nsegment_combinations: [[region]]\n", "segment_combinations[0]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

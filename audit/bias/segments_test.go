@@ -2,6 +2,7 @@ package bias_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -317,14 +318,15 @@ func TestSegmentCoverageCombinations(t *testing.T) {
 		}
 	}
 
-	t.Run("a combination naming a column that is not a segment is an error", func(t *testing.T) {
-		rep := audittest.RunSpecs(t, segCSV(rows...), func(c *audit.Config) {
-			segConfig([]string{"region"}, nil)(c)
-			c.SegmentCombinations = [][]string{{"region", "channel"}}
-		}, bias.SegmentCoverage)
-		c := audittest.Check(t, rep, "bias.segment_coverage")
-		if c.Status != audit.Error || !strings.Contains(c.Summary, `names "channel", which is not a segment column`) {
-			t.Errorf("status %s summary %q, want error naming channel", c.Status, c.Summary)
+	t.Run("a combination naming a column that is not a segment is a config error", func(t *testing.T) {
+		cfg := audit.DefaultConfig()
+		cfg.Inputs, cfg.Label = []string{filepath.Join(t.TempDir(), "unused.csv")}, "label"
+		segConfig([]string{"region"}, nil)(cfg)
+		cfg.SegmentCombinations = [][]string{{"region", "channel"}}
+		_, err := audit.Run(t.Context(), cfg, audit.RunOptions{Specs: []audit.Spec{bias.SegmentCoverage}})
+		var ce *audit.ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), `"channel"`) {
+			t.Errorf("err = %v, want a config error naming channel", err)
 		}
 	})
 }
