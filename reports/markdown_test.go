@@ -150,7 +150,7 @@ func TestMarkdownFixture(t *testing.T) {
 		"| ✅ pass | `volume.pilot_minimum` |",
 		"- ❌ **`bias.class_balance`**",
 		"class only in the holdout (class gift\\_card, rows\\_holdout 37, rows\\_train 0)",
-		"- ⚠️ **`labels.missing`**",
+		"| ⚠️ warn | `labels.missing` |",
 		"[report.html](report.html)",
 		"[report.json](report.json)",
 	} {

@@ -4,6 +4,7 @@ import (
 	"dataready/audit"
 	"dataready/audit/bias"
 	"dataready/audit/labels"
+	"dataready/audit/leakage"
 	"dataready/audit/volume"
 )
 
@@ -21,6 +22,11 @@ func Checks() []audit.Spec {
 		bias.LabelDisparity,
 		bias.Missingness,
 		bias.LabelShift,
+		leakage.ExactOverlap,
+		leakage.EntityOverlap,
+		leakage.Temporal,
+		leakage.Target,
+		leakage.Duplicates,
 		volume.PilotMinimum,
 		volume.ClassMinimum,
 		volume.SegmentMinimum,
