@@ -18,8 +18,8 @@ import (
 	"dataready/audit/bias"
 	"dataready/audit/labels"
 	"dataready/audit/norm"
-	"dataready/audit/volume"
 	"dataready/audit/registry"
+	"dataready/audit/volume"
 )
 
 func write(t *testing.T, dir, name, body string) string {
