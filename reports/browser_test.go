@@ -18,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"dataready/audit"
 )
 
 // chromiumPath is where Debian's chromium package installs the browser.
@@ -125,7 +127,54 @@ func TestHTMLInBrowser(t *testing.T) {
 	}
 
 	t.Run("fixture", func(t *testing.T) { browserFixture(browser, t) })
+	t.Run("family", func(t *testing.T) { browserFamily(browser, t) })
 	t.Run("escaping", func(t *testing.T) { browserEscaping(browser, t) })
+}
+
+// browserFamily opens a report with the visuals the fixture lacks (annotator
+// agreement, reference coverage, disparity with Wilson intervals): in print
+// media at A4 width nothing may be wider than the page, and no error may be
+// logged. The print screenshot goes next to the fixture's.
+func browserFamily(browser context.Context, t *testing.T) {
+	rep := biasReport("")
+	rep.Checks = append(rep.Checks, agreementReport("").Checks...)
+	doc, err := HTML(rep)
+	if err != nil {
+		t.Fatalf("HTML: %v", err)
+	}
+	tab, watch := openReport(browser, t, doc)
+	charts, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("svg.heat-map, svg.interval-chart, svg.small-multiples, svg.bar-chart").length`))
+	if err != nil {
+		t.Fatalf("count the charts: %v", err)
+	}
+	if charts < 5 {
+		t.Errorf("the page has %d charts, want at least 5 (shares, reference shares, heat map, intervals, kappa, agreement)", charts)
+	}
+	if _, err := chromedp.Call(tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatalf("emulate print media: %v", err)
+	}
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(794, 1123)); err != nil {
+		t.Fatalf("emulate an A4 page: %v", err)
+	}
+	width, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatalf("measure the page: %v", err)
+	}
+	if width > 794 {
+		t.Errorf("in print media at A4 width the page is %d px wide, want at most 794 (something would be cut)", width)
+	}
+	if dir := os.Getenv("DATAREADY_SCREENSHOT_DIR"); dir != "" {
+		printed, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("print screenshot: %v", err)
+		}
+		path := filepath.Join(dir, "report-family-print.png")
+		if err := os.WriteFile(path, printed, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", path)
+	}
+	watch.check(t)
 }
 
 // openReport writes doc to a file, opens it in a new tab of browser at
@@ -275,8 +324,17 @@ func browserFixture(browser context.Context, t *testing.T) {
 // browserEscaping opens reports whose every data string is markup: no
 // script from the data may run, no element from it may exist.
 func browserEscaping(browser context.Context, t *testing.T) {
-	for _, payload := range []string{scriptLabel, imgColumn} {
-		doc, err := HTML(payloadReport(payload))
+	for _, tc := range []struct {
+		payload string
+		rep     *audit.Report
+	}{
+		{scriptLabel, payloadReport(scriptLabel)},
+		{imgColumn, payloadReport(imgColumn)},
+		{scriptLabel, familyPayloadReport(scriptLabel)},
+		{imgColumn, familyPayloadReport(imgColumn)},
+	} {
+		payload := tc.payload
+		doc, err := HTML(tc.rep)
 		if err != nil {
 			t.Fatalf("HTML: %v", err)
 		}

@@ -46,6 +46,7 @@ const (
 // million-row table. What is left out is counted on the page.
 const (
 	maxTableRows  = 100 // rows of a metric table
+	maxTableCols  = 16  // value columns of a metric table (besides the key column)
 	maxListItems  = 50  // items of a metric list
 	maxChartBars  = 40  // categories of a chart
 	maxInputRows  = 200 // input files listed
@@ -188,6 +189,11 @@ func newHTMLPage(rep *audit.Report) (*htmlPage, error) {
 	p.Verdict = verdictBanner(rep, views)
 	p.Tally = tallyOf(views)
 	p.Families = familyViews(views)
+	for i, f := range p.Families {
+		if draw, ok := familyOverviews[f.Name]; ok {
+			p.Families[i].Overview = draw(r)
+		}
+	}
 	for _, build := range readinessItems {
 		if item, ok := build(r); ok {
 			p.Readiness = append(p.Readiness, item)
@@ -608,7 +614,14 @@ type checkView struct {
 	Metrics            metricsView
 	Thresholds         []htmlCell
 	Chart              *chartView
-	Examples           examplesView
+	// Visuals are the family-specific figures; when they show the
+	// examples, HideExamples leaves the generic examples table out.
+	Visuals      []visualView
+	HideExamples bool
+	// FoldTables puts the metric tables under a summary: the visuals show
+	// them, or they are many.
+	FoldTables bool
+	Examples   examplesView
 }
 
 // chartView is a chart of a card with its caption.
@@ -622,6 +635,8 @@ type chartView struct {
 type metricsView struct {
 	Tiles  []metricTile
 	Tables []tableView
+	// Notes count tables left out.
+	Notes []string
 }
 
 // metricTile is one named value.
@@ -638,8 +653,9 @@ type tableView struct {
 	Caption string
 	Columns []htmlColumn
 	Rows    [][]htmlCell
-	// Omitted counts rows left out by the cap ("" when none).
-	Omitted string
+	// Omitted counts rows left out by the cap ("" when none), OmittedCols
+	// columns.
+	Omitted, OmittedCols string
 }
 
 // htmlColumn is a table header; Num aligns it right.
@@ -700,9 +716,18 @@ func (r *reportData) checkView(c *preparedCheck) checkView {
 			v.Chart = ch
 		}
 	}
+	if draw, ok := checkVisuals[c.ID]; ok && usable(c) {
+		cv := draw(r, c)
+		v.Visuals, v.HideExamples = cv.Items, cv.ReplacesExamples && len(cv.Items) > 0
+	}
 	v.Examples = r.examplesView(c)
+	v.FoldTables = len(v.Visuals) > 0 || len(v.Metrics.Tables) > maxOpenTables
 	return v
 }
+
+// maxOpenTables is how many metric tables a card without visuals shows
+// unfolded; more fold under one summary (print shows them all).
+const maxOpenTables = 4
 
 // familyViews groups the checks by family, in the order they come.
 func familyViews(checks []checkView) []familyView {
@@ -727,7 +752,9 @@ func familyViews(checks []checkView) []familyView {
 type familyView struct {
 	Name, Title, Question string
 	Tally                 []tallyItem
-	Checks                []checkView
+	// Overview holds figures drawn from several checks of the family.
+	Overview []visualView
+	Checks   []checkView
 }
 
 // familyQuestions say what each family answers, under its heading.
@@ -754,7 +781,15 @@ func (r *reportData) metricsView(metrics map[string]any) metricsView {
 	for _, name := range keysInOrder(metrics) {
 		switch v := metrics[name].(type) {
 		case map[string]any:
-			mv.Tables = append(mv.Tables, r.mapTables(name, v)...)
+			if len(v) == 0 {
+				mv.Tiles = append(mv.Tiles, metricTile{Name: name, htmlCell: htmlCell{Text: "none", Class: "empty"}})
+				continue
+			}
+			tables, note := r.mapTables(name, v)
+			mv.Tables = append(mv.Tables, tables...)
+			if note != "" {
+				mv.Notes = append(mv.Notes, note)
+			}
 		case []any:
 			if t, ok := listTable(name, v); ok {
 				mv.Tables = append(mv.Tables, t)
@@ -773,12 +808,100 @@ func (r *reportData) metricsView(metrics map[string]any) metricsView {
 // it is turned on its side.
 const maxTableColumns = 6
 
-// mapTables renders a map metric. A map of scalars is a two-column table.
-// A map of maps (such as by_split) is one table with a row per key and a
-// column per scalar field, plus, for each field that is itself a map of
-// scalars (such as counts), a table with a row per inner key and a column
-// per outer key. Anything deeper is shown as compact JSON.
-func (r *reportData) mapTables(name string, m map[string]any) []tableView {
+// Limits of the tables drawn from one nested metric.
+const (
+	maxMetricTables = 24 // tables per metric; the rest are counted
+	maxNesting      = 5  // levels of maps followed before showing JSON
+	maxSpreadCols   = 10 // columns of a table whose small inner maps are spread out
+)
+
+// tableSet collects the tables of one metric, at most maxMetricTables.
+type tableSet struct {
+	r       *reportData
+	tables  []tableView
+	dropped int
+}
+
+// add finishes t and keeps it when the budget allows; it counts it
+// otherwise.
+func (s *tableSet) add(t tableView) { s.addFinished(finishTable(t)) }
+
+// addFinished keeps a finished table when the budget allows.
+func (s *tableSet) addFinished(t tableView) {
+	if len(s.tables) >= maxMetricTables {
+		s.dropped++
+		return
+	}
+	s.tables = append(s.tables, t)
+}
+
+// mapTables renders a map metric as tables, and says how many tables were
+// left out ("" when none). See tableSet.mapTables for the shapes.
+func (r *reportData) mapTables(name string, m map[string]any) ([]tableView, string) {
+	s := &tableSet{r: r}
+	s.mapTables(name, name, m, 0)
+	note := ""
+	if s.dropped > 0 {
+		note = fmt.Sprintf("%s: %s more tables not shown (see report.json).", name, intText(int64(s.dropped)))
+	}
+	return s.tables, note
+}
+
+// isLeaf reports whether a value fits one cell: a scalar or a list of
+// scalars.
+func isLeaf(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		return false
+	case []any:
+		for _, x := range v {
+			switch x.(type) {
+			case map[string]any, []any:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isFlatMap reports whether v is a map of leaves.
+func isFlatMap(v any) bool {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	for _, x := range m {
+		if !isLeaf(x) {
+			return false
+		}
+	}
+	return true
+}
+
+// captionPath joins the names of nested maps: by_column › region › values.
+func captionPath(parts ...string) string {
+	for i, p := range parts {
+		parts[i] = shorten(p, maxValue)
+	}
+	return strings.Join(parts, " › ")
+}
+
+// mapTables renders map m, named name, under caption, depth maps deep:
+//
+//   - a map of leaves is a two-column table;
+//   - a map of maps (by_split, by_column) is one table with a row per key
+//     and a column per leaf field; each field that is a map of leaves
+//     (counts) is either spread into columns of that table (rows · train)
+//     when it has few keys and the table many rows, or pivoted into a table
+//     of its own with a column per outer key; when a field goes deeper
+//     still, every outer key gets tables of its own for its nested fields;
+//   - a map mixing leaves and maps is a table of its leaves followed by the
+//     tables of each nested value.
+//
+// Compact JSON remains only for what is deeper than maxNesting, or lists
+// of lists.
+func (s *tableSet) mapTables(caption, name string, m map[string]any, depth int) {
+	r := s.r
 	keys := r.orderKeys(keysOf(m))
 	allMaps := len(m) > 0
 	for _, k := range keys {
@@ -786,96 +909,210 @@ func (r *reportData) mapTables(name string, m map[string]any) []tableView {
 			allMaps = false
 		}
 	}
-	if !allMaps {
-		t := tableView{Caption: name}
+	if !allMaps || depth >= maxNesting {
+		t := tableView{Caption: caption}
+		var nested []string
 		for _, k := range keys {
+			if depth < maxNesting && !isLeaf(m[k]) {
+				nested = append(nested, k)
+				continue
+			}
 			t.Rows = append(t.Rows, []htmlCell{keyCell(k), valueCell(k, m[k], maxValue)})
 		}
-		return []tableView{finishTable(t)}
+		if len(t.Rows) > 0 || len(nested) == 0 {
+			s.add(t)
+		}
+		for _, k := range nested {
+			s.nested(captionPath(caption, k), k, m[k], depth+1)
+		}
+		return
 	}
 
-	// Fields of the inner maps: scalar ones become columns of the main
-	// table, map ones get a pivot table each.
-	scalarFields, mapFields := map[string]bool{}, map[string]bool{}
+	// Fields of the inner maps: leaves become columns of the main table;
+	// nested fields are spread, pivoted or given tables per key.
+	leafFields, nestedFields := map[string]bool{}, map[string]bool{}
 	for _, k := range keys {
 		for f, fv := range m[k].(map[string]any) {
-			if _, ok := fv.(map[string]any); ok {
-				mapFields[f] = true
+			if isLeaf(fv) {
+				leafFields[f] = true
 			} else {
-				scalarFields[f] = true
+				nestedFields[f] = true
 			}
 		}
 	}
-	var out []tableView
+	simple := true // every nested field is a map of leaves, in every key
+	for f := range nestedFields {
+		delete(leafFields, f)
+		for _, k := range keys {
+			if fv, ok := m[k].(map[string]any)[f]; ok && !isFlatMap(fv) {
+				simple = false
+			}
+		}
+	}
+	innerKeys := map[string][]string{}
+	widest, spreadCols := 0, 0
+	if simple {
+		for f := range nestedFields {
+			set := map[string]bool{}
+			for _, k := range keys {
+				for ik := range mapOf(m[k].(map[string]any)[f]) {
+					set[ik] = true
+				}
+			}
+			innerKeys[f] = r.orderKeys(keysInOrder(set))
+			widest = max(widest, len(set))
+			spreadCols += len(set)
+		}
+	}
+	// Spread when the inner maps are narrow and the outer keys many, or
+	// when the inner keys are splits (rows per split) and the outer ones
+	// are not: splits then read across, as everywhere else.
+	allSplits := func(list []string) bool {
+		for _, k := range list {
+			if _, ok := r.splitOrder[k]; !ok {
+				return false
+			}
+		}
+		return len(list) > 0
+	}
+	innerSplits := len(nestedFields) > 0
+	for _, ks := range innerKeys {
+		innerSplits = innerSplits && allSplits(ks)
+	}
+	spread := simple && len(nestedFields) > 0 && len(leafFields)+spreadCols <= maxSpreadCols &&
+		(len(keys) > widest || innerSplits && !allSplits(keys))
+
+	// The main table: a column per leaf field (and spread inner key).
+	type column struct{ field, inner string }
+	var cols []column
+	for _, f := range keysInOrder(leafFields) {
+		cols = append(cols, column{field: f})
+	}
+	if spread {
+		for _, f := range keysInOrder(nestedFields) {
+			for _, ik := range innerKeys[f] {
+				cols = append(cols, column{field: f, inner: ik})
+			}
+		}
+	}
+	cellOf := func(k string, c column) htmlCell {
+		fv, ok := m[k].(map[string]any)[c.field]
+		if ok && c.inner != "" {
+			fv, ok = mapOf(fv)[c.inner]
+		}
+		if !ok {
+			return missingCell()
+		}
+		return valueCell(c.field, fv, maxValue)
+	}
+	header := func(c column) string {
+		if c.inner == "" {
+			return c.field
+		}
+		return c.field + " · " + c.inner
+	}
 	keyHeader := strings.TrimPrefix(name, "by_")
-	if len(scalarFields) > maxTableColumns && len(scalarFields) > len(keys) {
+	if len(cols) > maxTableColumns && len(cols) > len(keys) {
 		// Many fields and few keys (classes per split): a row per field
 		// and a column per key, so the table grows down, not off the page.
-		t := tableView{Caption: name, Columns: []htmlColumn{{Name: ""}}}
+		t := tableView{Caption: caption, Columns: []htmlColumn{{Name: ""}}}
 		for _, k := range keys {
 			t.Columns = append(t.Columns, htmlColumn{Name: k})
 		}
-		for _, f := range r.orderKeys(keysInOrder(scalarFields)) {
-			row := []htmlCell{keyCell(f)}
+		for _, c := range cols {
+			row := []htmlCell{keyCell(header(c))}
+			if c.inner == "" && depth == 0 {
+				// Field names of top-level metrics sort like split names.
+				row[0] = keyCell(c.field)
+			}
 			for _, k := range keys {
-				c := missingCell()
-				if fv, ok := m[k].(map[string]any)[f]; ok {
-					c = valueCell(f, fv, maxValue)
-				}
-				row = append(row, c)
+				row = append(row, cellOf(k, c))
 			}
 			t.Rows = append(t.Rows, row)
 		}
-		out = append(out, finishTable(t))
-		scalarFields = nil
-	}
-	if len(scalarFields) > 0 {
-		fields := keysInOrder(scalarFields)
-		t := tableView{Caption: name, Columns: []htmlColumn{{Name: keyHeader}}}
-		for _, f := range fields {
-			t.Columns = append(t.Columns, htmlColumn{Name: f})
+		if len(cols) > 0 {
+			s.add(t)
+		}
+	} else if len(cols) > 0 {
+		t := tableView{Caption: caption, Columns: []htmlColumn{{Name: keyHeader}}}
+		for _, c := range cols {
+			t.Columns = append(t.Columns, htmlColumn{Name: header(c)})
 		}
 		for _, k := range keys {
 			row := []htmlCell{keyCell(k)}
-			for _, f := range fields {
-				fv, present := m[k].(map[string]any)[f]
-				c := missingCell()
-				if present {
-					c = valueCell(f, fv, maxValue)
-				}
-				row = append(row, c)
+			for _, c := range cols {
+				row = append(row, cellOf(k, c))
 			}
 			t.Rows = append(t.Rows, row)
 		}
-		out = append(out, finishTable(t))
+		s.add(t)
 	}
-	for _, f := range keysInOrder(mapFields) {
-		inner := map[string]bool{}
-		for _, k := range keys {
-			sub, _ := m[k].(map[string]any)[f].(map[string]any)
-			for ik := range sub {
-				inner[ik] = true
+	if spread {
+		return
+	}
+	if simple {
+		// Pivot each map field: a row per inner key, a column per outer key.
+		for _, f := range keysInOrder(nestedFields) {
+			pc := f + " " + strings.ReplaceAll(name, "_", " ")
+			if depth > 0 {
+				pc = captionPath(caption, f)
 			}
-		}
-		t := tableView{Caption: f + " " + strings.ReplaceAll(name, "_", " "), Columns: []htmlColumn{{Name: ""}}}
-		for _, k := range keys {
-			t.Columns = append(t.Columns, htmlColumn{Name: k})
-		}
-		for _, ik := range r.orderKeys(keysInOrder(inner)) {
-			row := []htmlCell{keyCell(ik)}
+			t := tableView{Caption: pc, Columns: []htmlColumn{{Name: ""}}}
 			for _, k := range keys {
-				sub, _ := m[k].(map[string]any)[f].(map[string]any)
-				c := missingCell()
-				if v, ok := sub[ik]; ok {
-					c = valueCell(f, v, maxValue)
-				}
-				row = append(row, c)
+				t.Columns = append(t.Columns, htmlColumn{Name: k})
 			}
-			t.Rows = append(t.Rows, row)
+			for _, ik := range innerKeys[f] {
+				row := []htmlCell{keyCell(ik)}
+				for _, k := range keys {
+					sub := mapOf(m[k].(map[string]any)[f])
+					c := missingCell()
+					if v, ok := sub[ik]; ok {
+						c = valueCell(f, v, maxValue)
+					}
+					row = append(row, c)
+				}
+				t.Rows = append(t.Rows, row)
+			}
+			s.add(t)
 		}
-		out = append(out, finishTable(t))
+		return
 	}
-	return out
+	// Deeper: each outer key gets the tables of its nested fields.
+	for _, k := range keys {
+		inner := m[k].(map[string]any)
+		for _, f := range keysInOrder(nestedFields) {
+			if fv, ok := inner[f]; ok && !isEmpty(fv) {
+				s.nested(captionPath(caption, k, f), f, fv, depth+2)
+			}
+		}
+	}
+}
+
+// isEmpty reports whether v is an empty map or list.
+func isEmpty(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		return len(v) == 0
+	case []any:
+		return len(v) == 0
+	}
+	return false
+}
+
+// nested renders a value that does not fit a cell: a map as tables, a list
+// of objects as a table, anything else as one row of JSON.
+func (s *tableSet) nested(caption, name string, v any, depth int) {
+	switch v := v.(type) {
+	case map[string]any:
+		s.mapTables(caption, name, v, depth)
+		return
+	case []any:
+		if t, ok := listTable(caption, v); ok {
+			s.addFinished(t)
+			return
+		}
+	}
+	s.add(tableView{Caption: caption, Rows: [][]htmlCell{{keyCell(name), valueCell(name, v, maxValue)}}})
 }
 
 // listTable renders a list of objects as a table with a column per key;
@@ -951,6 +1188,17 @@ func finishTable(t tableView) tableView {
 		t.Omitted = intText(int64(len(t.Rows) - maxTableRows))
 		t.Rows = t.Rows[:maxTableRows]
 	}
+	if width > maxTableCols+1 {
+		t.OmittedCols = intText(int64(width - maxTableCols - 1))
+		if len(t.Columns) > maxTableCols+1 {
+			t.Columns = t.Columns[:maxTableCols+1]
+		}
+		for i, row := range t.Rows {
+			if len(row) > maxTableCols+1 {
+				t.Rows[i] = row[:maxTableCols+1]
+			}
+		}
+	}
 	return t
 }
 
@@ -980,12 +1228,20 @@ func listCell(list []any) htmlCell {
 			items = append(items, c.Text)
 		}
 	}
-	text := strings.Join(items, ", ")
+	// Items that are maps ("rows: 3, value: eu") are told apart by
+	// semicolons.
+	sep := ", "
+	for _, v := range list {
+		if _, ok := v.(map[string]any); ok {
+			sep = "; "
+		}
+	}
+	text := strings.Join(items, sep)
 	if n := len(list) - maxListItems; n > 0 {
-		text += fmt.Sprintf(", and %s more", intText(int64(n)))
+		text += fmt.Sprintf("%sand %s more", sep, intText(int64(n)))
 	}
 	c := htmlCell{Text: text}
-	if joined := strings.Join(full, ", "); joined != text {
+	if joined := strings.Join(full, sep); joined != text {
 		c.Title = shorten(joined, 2000)
 	}
 	return c
@@ -1048,10 +1304,31 @@ func valueCell(name string, v any, limit int) htmlCell {
 		return htmlCell{Text: "null", Class: "empty"}
 	case []any:
 		return listCell(v)
+	case map[string]any:
+		if isFlatMap(v) {
+			return pairsCell(v, limit)
+		}
 	}
 	c := textCell(plainText(v), limit)
 	c.Class = "json" // compact JSON has no spaces to wrap at
 	return c
+}
+
+// pairsCell shows a map of scalars (an example's ratings, a group's
+// classes) as "key: value" pairs in key order, "none" when empty.
+func pairsCell(m map[string]any, limit int) htmlCell {
+	if len(m) == 0 {
+		return htmlCell{Text: "none", Class: "empty"}
+	}
+	var parts []string
+	for _, k := range keysInOrder(m) {
+		key := k
+		if key == "" {
+			key = "(empty)"
+		}
+		parts = append(parts, key+": "+valueCell(k, m[k], maxValue).Text)
+	}
+	return textCell(strings.Join(parts, ", "), max(limit, maxText))
 }
 
 // textCell truncates s to limit runes, keeping the whole in the title.
@@ -1065,7 +1342,7 @@ func textCell(s string, limit int) htmlCell {
 
 // isRate reports whether a metric name denotes a ratio in [0, 1].
 func isRate(name string) bool {
-	for _, suffix := range []string{"rate", "share", "fraction"} {
+	for _, suffix := range []string{"rate", "share", "fraction", "shares"} {
 		if name == suffix || strings.HasSuffix(name, "_"+suffix) {
 			return true
 		}
