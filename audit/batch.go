@@ -77,6 +77,13 @@ func (b *Batch) Ref(i int) RowRef {
 // Pos returns the sort position of row i: rows order by file, then line.
 func (b *Batch) Pos(i int) RowPos { return RowPos{File: uint32(b.File.Index), Line: b.Lines[i]} }
 
+// PackPos packs a position into 64 bits (24 bits of file index, 40 of
+// line), preserving order: for the near-duplicate index's Entry.Pos.
+func PackPos(p RowPos) uint64 { return uint64(p.File)<<40 | uint64(p.Line)&(1<<40-1) }
+
+// UnpackPos is the inverse of PackPos.
+func UnpackPos(v uint64) RowPos { return RowPos{File: uint32(v >> 40), Line: int64(v & (1<<40 - 1))} }
+
 // RowPos orders rows: by input file, then line.
 type RowPos struct {
 	File uint32

@@ -21,6 +21,11 @@ type Spec struct {
 	Params []Param
 	// New returns an empty accumulator for one worker.
 	New func(env *Env) Accumulator
+	// UsesTextIndex says the check reads Summary.TextIndex, the shared
+	// near-duplicate index of the text column; the pipeline builds it only
+	// when an enabled check asks and a text column is set. The index's
+	// threshold is the lowest "threshold" param of those checks.
+	UsesTextIndex bool
 }
 
 // MetricDoc names and explains one metric.

@@ -14,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"golang.org/x/sync/errgroup"
 
+	"dataready/audit/similar"
 	"dataready/source"
 )
 
@@ -153,6 +154,34 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 			sp.close()
 		}
 	}()
+	// The near-duplicate index, when a check uses it.
+	indexThreshold := 0.0
+	if cfg.Text != "" {
+		for i, spec := range opts.Specs {
+			if spec.UsesTextIndex && enabled[i] {
+				t := envs[i].Params["threshold"]
+				if t == 0 {
+					t = similar.DefaultThreshold
+				}
+				if indexThreshold == 0 || t < indexThreshold {
+					indexThreshold = t
+				}
+			}
+		}
+	}
+	if indexThreshold > 0 {
+		if indexThreshold < 0.5 || indexThreshold >= 1 {
+			return nil, &ConfigError{Key: "checks.*.threshold", Err: fmt.Errorf("near-duplicate threshold %g is outside [0.5, 1)", indexThreshold)}
+		}
+		for _, w := range ws {
+			ix, err := similar.New(similar.Options{Threshold: indexThreshold, Workers: workers})
+			if err != nil {
+				return nil, err
+			}
+			w.prep.index = ix
+			closers = append(closers, ix)
+		}
+	}
 	needSpill := opts.Findings
 	for _, acc := range ws[0].accs {
 		if _, ok := acc.(Revisitor); ok {
@@ -191,6 +220,11 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		}
 		all.keys.Merge(w.keys)
 		all.stats.merge(w.stats)
+		if w.prep.index != nil {
+			if err := all.prep.index.Merge(w.prep.index); err != nil {
+				return nil, err
+			}
+		}
 		*w = worker{spill: w.spill} // let the merged state go
 	}
 	for _, in := range inputs {
@@ -208,6 +242,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		Keys:          all.keys,
 		Examples:      cfg.Examples,
 		MissingTokens: tokens,
+		TextIndex:     all.prep.index,
 	}
 	for _, in := range inputs {
 		sum.Files = append(sum.Files, in.ref)

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"dataready/audit/norm"
+	"dataready/audit/similar"
 	"dataready/source"
 )
 
@@ -55,6 +56,9 @@ type preparer struct {
 	splitIdx map[string]uint8
 	hasher   norm.TupleHasher
 	buf      []byte // reused for normalized values
+	// index, when set, receives every row's normalized text for the
+	// near-duplicate checks.
+	index *similar.Index
 }
 
 // maxLabelCache bounds the per-worker cache of raw labels (a numeric target
@@ -240,6 +244,12 @@ func (p *preparer) prepare(in *input, rec arrow.RecordBatch, lines []int64) (*Ba
 			}
 			p.buf = p.norm.Append(p.buf[:0], s)
 			b.Key[i] = norm.BytesKey(p.buf)
+			if p.index != nil {
+				e := similar.Entry{Key: b.Key[i], Pos: PackPos(b.Pos(i)), Class: b.ClassHash[i], Split: b.Split[i]}
+				if err := p.index.Add(e, p.buf); err != nil {
+					return nil, err
+				}
+			}
 		}
 	} else {
 		feats := make([]Values, len(p.lay.features))

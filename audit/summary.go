@@ -1,5 +1,7 @@
 package audit
 
+import "dataready/audit/similar"
+
 // Summary is what every check's Result may read besides its own state: the
 // configuration, the splits, row counts and the shared key table, all
 // merged over every worker.
@@ -18,6 +20,10 @@ type Summary struct {
 	Examples int
 	// MissingTokens names the reasons in Batch.Missing.
 	MissingTokens []string
+	// TextIndex is the near-duplicate index of the text column, merged over
+	// every worker; nil unless a check uses it (Spec.UsesTextIndex). Its
+	// entries carry PackPos positions, split indexes and class hashes.
+	TextIndex *similar.Index
 }
 
 // RefAt returns the location of a row known by its position and split index.

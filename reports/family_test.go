@@ -134,10 +134,9 @@ func TestHTMLFamilyFixture(t *testing.T) {
 		head := squashed(familySection(t, page, "leakage"))
 		wantAll(t, "leakage overview", head,
 			`<svg class="stacked-bars"`, ">holdout · 800 rows</text>",
-			">27 repeat train (3.4%): 21 same label, 6 another</text>",
+			">27 repeat train (3.4%): 21 same label, 6 another, 16 near (2%)</text>",
 			">26 share an entity (3.2%)</text>",
 			`<title>exact twin, another label: 6 (0.75%)</title>`,
-			"Near duplicates are not measured in this report.",
 		)
 	})
 
@@ -374,14 +373,17 @@ func TestHTMLLeakageOverview(t *testing.T) {
 		edit      func(*audit.Report)
 		want, not []string
 	}{
-		{"near duplicates", func(rep *audit.Report) { rep.Checks = append(rep.Checks, near) },
+		{"near duplicates", func(rep *audit.Report) {
+			drop("leakage.near_duplicates")(rep)
+			rep.Checks = append(rep.Checks, near)
+		},
 			[]string{">near duplicate of a train row</text>", ">row content</text>", ">27 repeat train (3.4%): 21 same label, 6 another, 12 near (1.5%)</text>", "<title>no leak found: 761 (95.1%)</title>"},
 			[]string{"not measured"}},
-		{"no leakage checks", drop("leakage.exact_overlap", "leakage.entity_overlap"), nil, []string{`<svg class="stacked-bars"`}},
+		{"no leakage checks", drop("leakage.exact_overlap", "leakage.near_duplicates", "leakage.entity_overlap"), nil, []string{`<svg class="stacked-bars"`}},
 		{"exact overlap skipped", skip("leakage.exact_overlap"),
 			[]string{`<svg class="stacked-bars"`, ">26 share an entity (3.2%)</text>"}, []string{">row key</text>", "repeat train ("}},
 		{"entity overlap absent", drop("leakage.entity_overlap"),
-			[]string{">27 repeat train (3.4%): 21 same label, 6 another</text>"}, []string{"share an entity", ">user_id</text>"}},
+			[]string{">27 repeat train (3.4%): 21 same label, 6 another, 16 near (2%)</text>"}, []string{"share an entity", ">user_id</text>"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			head := with(tc.edit)

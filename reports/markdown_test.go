@@ -147,7 +147,7 @@ func TestMarkdownFixture(t *testing.T) {
 		"splits: train 3000, holdout 800",
 		"| ⚠️ warn | `labels.missing` |",
 		"| ❌ fail | `bias.class_balance` |",
-		"| ✅ pass | `volume.pilot_minimum` |",
+		"| ❌ fail | `volume.class_minimum` |",
 		"- ❌ **`bias.class_balance`**",
 		"class only in the holdout (class gift\\_card, rows\\_holdout 37, rows\\_train 0)",
 		"| ⚠️ warn | `labels.missing` |",

@@ -331,5 +331,5 @@ func TestSchemaRejects(t *testing.T) {
 }
 
 // schemaChecks are the check ids docs/report.schema.json has metric rules for.
-var schemaChecks = []string{"labels.missing", "labels.variants", "labels.conflicts", "bias.class_balance", "bias.segment_coverage", "bias.label_shift", "leakage.exact_overlap", "leakage.entity_overlap", "volume.pilot_minimum",
+var schemaChecks = []string{"labels.missing", "labels.variants", "labels.conflicts", "bias.class_balance", "bias.segment_coverage", "bias.label_shift", "leakage.exact_overlap", "leakage.near_duplicates", "leakage.entity_overlap", "labels.near_conflicts", "volume.pilot_minimum",
 	"volume.class_minimum", "volume.segment_minimum", "volume.holdout_power", "volume.baseline"}

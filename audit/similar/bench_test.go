@@ -1,0 +1,184 @@
+package similar
+
+import (
+	"encoding/csv"
+	"errors"
+	"flag"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"dataready/audit/norm"
+	"dataready/fixtures/gen"
+)
+
+var benchTexts = flag.Int("benchtexts", 100_000, "texts of the generated dataset BenchmarkIndex indexes")
+
+// benchRow is one row of the benchmark dataset, as the pipeline would add
+// it: normalized text, key and entry.
+type benchRow struct {
+	text  string
+	entry Entry
+}
+
+var (
+	benchOnce sync.Once
+	benchData []benchRow
+	benchErr  error
+)
+
+// benchRows generates the texts of the pipeline's benchmark dataset
+// (fixtures/gen.Large: templated support tickets of 10 to 40 words, 2%
+// repeated texts, 0.5% near copies, 20% holdout) once per process.
+func benchRows(b *testing.B) []benchRow {
+	b.Helper()
+	benchOnce.Do(func() {
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(gen.Large(b.Context(), pw, *benchTexts, gen.CSV, 1)) }()
+		r := csv.NewReader(pr)
+		r.ReuseRecord = true
+		text, label, split := slices.Index(gen.LargeColumns, "text"), slices.Index(gen.LargeColumns, "label"),
+			slices.Index(gen.LargeColumns, "split")
+		if _, benchErr = r.Read(); benchErr != nil {
+			return
+		}
+		for {
+			rec, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				return
+			}
+			if err != nil {
+				benchErr = err
+				return
+			}
+			s := norm.String(rec[text])
+			e := Entry{Key: norm.TextKey(s), Pos: uint64(len(benchData)), Class: norm.Hash64(norm.String(rec[label]))}
+			if rec[split] != "train" {
+				e.Split = 1
+			}
+			benchData = append(benchData, benchRow{s, e})
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchData
+}
+
+// buildIndex adds rows to workers indexes concurrently, each its share, and
+// merges them, the way the pipeline does.
+func buildIndex(b *testing.B, rows []benchRow, workers int) *Index {
+	ixs := make([]*Index, workers)
+	var g errgroup.Group
+	for w := range ixs {
+		ix, err := New(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ixs[w] = ix
+		g.Go(func() error {
+			for i := w; i < len(rows); i += workers {
+				if err := ix.AddString(rows[i].entry, rows[i].text); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	for _, ix := range ixs[1:] {
+		if err := ixs[0].Merge(ix); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return ixs[0]
+}
+
+// BenchmarkIndex measures the near-duplicate index on the texts of the
+// pipeline's benchmark dataset (-benchtexts, default 100,000):
+//
+//	go test -run '^$' -bench Index -benchtime 1x ./audit/similar -benchtexts 1000000
+//
+// add: one worker adding every row (texts/s) and the heap it keeps
+// (bytes/text, per distinct text: B/distinct); add-merge: GOMAXPROCS
+// workers and the merge; pairs: labels.near_conflicts' query (pairs whose
+// rows carry different classes); best: leakage.near_duplicates' query
+// (closest train text of each holdout-only text).
+func BenchmarkIndex(b *testing.B) {
+	rows := benchRows(b)
+	var textBytes int64
+	for _, r := range rows {
+		textBytes += int64(len(r.text))
+	}
+	for _, bc := range []struct {
+		name    string
+		workers int
+	}{{"add", 1}, {"add-merge", runtime.GOMAXPROCS(0)}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(textBytes)
+			var elapsed time.Duration
+			var heap, distinct float64
+			for b.Loop() {
+				runtime.GC()
+				var before, after runtime.MemStats
+				runtime.ReadMemStats(&before)
+				start := time.Now()
+				ix := buildIndex(b, rows, bc.workers)
+				elapsed += time.Since(start)
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				heap = float64(after.HeapAlloc) - float64(before.HeapAlloc)
+				distinct = float64(ix.Len())
+				if err := ix.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*len(rows))/elapsed.Seconds(), "texts/s")
+			b.ReportMetric(heap/float64(len(rows)), "bytes/text")
+			b.ReportMetric(heap/distinct, "B/distinct")
+		})
+	}
+	ix := buildIndex(b, rows, runtime.GOMAXPROCS(0))
+	defer ix.Close()
+	const holdout, train = 1 << 1, 1 << 0
+	queries := []struct {
+		name string
+		run  func() (int, Stats, error)
+	}{
+		{"pairs", func() (int, Stats, error) {
+			ps, st, err := ix.Pairs(DefaultThreshold, func(a, b Entry) bool { return a.Class != b.Class || a.Mixed || b.Mixed })
+			return len(ps), st, err
+		}},
+		{"best", func() (int, Stats, error) {
+			ms, st, err := ix.Best(DefaultThreshold,
+				func(e Entry) bool { return e.Splits == holdout },
+				func(e Entry) bool { return e.Splits&train != 0 })
+			return len(ms), st, err
+		}},
+	}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var found int
+			var st Stats
+			var err error
+			for b.Loop() {
+				if found, st, err = q.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(found), "found")
+			b.ReportMetric(float64(st.Kept), "kept")
+			b.ReportMetric(float64(st.Verified), "verified")
+			b.ReportMetric(float64(st.CappedBuckets), "capped")
+		})
+	}
+}
