@@ -379,9 +379,49 @@ type readinessItem struct {
 var readinessItems = []func(*reportData) (readinessItem, bool){
 	usableExamplesItem,
 	smallestClassItem,
+	smallestSegmentItem,
 	holdoutPowerItem,
 	baselineItem,
 	rowsItem,
+}
+
+// smallestSegmentItem shows the important segment value (≥ 5% of the
+// holdout) with the fewest usable holdout examples (volume.segment_minimum).
+func smallestSegmentItem(r *reportData) (readinessItem, bool) {
+	const id = "volume.segment_minimum"
+	c := r.check(id)
+	if c == nil || c.Status == audit.Skip || c.Status == audit.Error {
+		return readinessItem{}, false
+	}
+	list, _ := c.metrics["segments"].([]any)
+	var best map[string]any
+	var bestN int64
+	for _, v := range list {
+		m, ok := v.(map[string]any)
+		if !ok {
+			continue
+		}
+		n, ok := numInt(m["usable"])
+		if ok && (best == nil || n < bestN) {
+			best, bestN = m, n
+		}
+	}
+	if best == nil {
+		return readinessItem{}, false
+	}
+	col, _ := best["column"].(string)
+	val, _ := best["value"].(string)
+	half, _ := metricFloat(best, "half_width")
+	share, _ := metricFloat(best, "share")
+	return readinessItem{
+		Label:      "Smallest important segment",
+		Check:      id,
+		Status:     htmlStatusClass(c.Status),
+		StatusWord: htmlStatusWord(c.Status),
+		Value:      shorten(col, maxValue) + " = " + shorten(val, maxValue),
+		Detail: fmt.Sprintf("%s usable holdout examples (%s of the holdout): an accuracy measured on it is ±%s",
+			intText(bestN), percentText(share), percentText(half)),
+	}, true
 }
 
 // holdoutPowerItem shows the holdout's margin of error and the smallest

@@ -507,3 +507,21 @@ func TestNiceScale(t *testing.T) {
 		}
 	}
 }
+
+// TestReadinessSmallestSegment: the panel names the important segment value
+// with the fewest usable holdout examples (counted from the metrics by hand).
+func TestReadinessSmallestSegment(t *testing.T) {
+	rep := &audit.Report{Verdict: audit.ReadyWithWarnings, Reason: "ready with warnings", Checks: []audit.CheckResult{{
+		ID: "volume.segment_minimum", Family: "volume", Title: "Holdout examples per important segment", Status: audit.Warn,
+		Metrics: map[string]any{"segments": []any{
+			map[string]any{"column": "region", "value": "eu", "holdout_rows": 150, "share": 0.75, "usable": 140, "half_width": 0.08},
+			map[string]any{"column": "user_type", "value": "new", "holdout_rows": 24, "share": 0.12, "usable": 23, "half_width": 0.19},
+		}},
+	}}}
+	page := renderHTML(t, rep)
+	for _, want := range []string{`ready-label">Smallest important segment<`, "user_type = new", "23 usable holdout examples"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
