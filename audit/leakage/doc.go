@@ -9,9 +9,9 @@
 //   - leakage.duplicates: duplicate rows within each split.
 //
 // (leakage.near_duplicates is built on the shared near-duplicate index and
-// lives elsewhere.) ValueCounts, the value × class table behind
-// leakage.target, is exported so that the volume family can reuse it for
-// its no-ML baseline.
+// lives elsewhere.) leakage.target counts and scores its columns with
+// package audit/valueclass, which volume.baseline uses too, so that the
+// two checks measure single-column rules the same way.
 //
 // Arrow memory: the pipeline owns every record batch; accumulators here
 // read a batch only during Add and keep copies of the few strings they

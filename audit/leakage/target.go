@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"dataready/audit"
+	"dataready/audit/valueclass"
 )
 
 // Target is the spec of leakage.target.
@@ -40,7 +40,7 @@ var Target = audit.Spec{
 		{Name: "by_split", Doc: "per holdout split: eval_rows and each column's power scored on that split alone"},
 	},
 	Params: []audit.Param{
-		{Name: "fail", Default: 0.8, Doc: "a feature column with power at least this is a suspect; fail when there is one"},
+		{Name: "fail", Default: valueclass.DefaultSuspectPower, Doc: "a feature column with power at least this is a suspect; fail when there is one"},
 		{Name: "warn", Default: 0.2, Doc: "an id or time column with power at least this is an identifier suspect; warn when there is one"},
 	},
 	New: newTarget,
@@ -53,29 +53,13 @@ const (
 	colTime    = "time"
 )
 
-type targetCol struct {
-	name, role string
-	idx        int
-	counts     *ValueCounts
-}
-
+// target counts its columns in a valueclass.Table, the table volume.baseline
+// counts its feature columns in too: one definition of sides, groups and
+// caps, so the two checks agree.
 type target struct {
-	env     *audit.Env
-	nulls   nullTokens
-	cols    []*targetCol
-	classes classNames
-}
-
-// parseNumber reads a finite float. Values that cannot start a finite
-// number are rejected before strconv, whose error would allocate for every
-// categorical value.
-func parseNumber(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
-	if s == "" || !strings.ContainsRune("+-.0123456789", rune(s[0])) {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	return f, err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
+	env   *audit.Env
+	table *valueclass.Table
+	roles []string // per table column: colFeature, colID or colTime
 }
 
 // parseSeconds reads a time value as Unix seconds.
@@ -86,102 +70,76 @@ func parseSeconds(s string) (float64, bool) {
 
 func formatSeconds(f float64) string { return formatTime(int64(math.Round(f * 1e9))) }
 
+// targetColumns returns the columns leakage.target measures and their roles.
+func targetColumns(roles audit.Roles) ([]valueclass.Column, []string) {
+	var cols []valueclass.Column
+	var kinds []string
+	for _, f := range roles.Features {
+		cols, kinds = append(cols, valueclass.Column{Name: f, Parse: valueclass.ParseNumber}), append(kinds, colFeature)
+	}
+	for _, id := range roles.IDs {
+		// An id is a name, even when it is a number.
+		cols, kinds = append(cols, valueclass.Column{Name: id}), append(kinds, colID)
+	}
+	if roles.Time != "" {
+		cols, kinds = append(cols, valueclass.Column{Name: roles.Time, Parse: parseSeconds, Format: formatSeconds}), append(kinds, colTime)
+	}
+	return cols, kinds
+}
+
 func newTarget(env *audit.Env) audit.Accumulator {
-	t := &target{env: env, nulls: newNullTokens(env.Config), classes: classNames{}}
-	add := func(name, role string, parse func(string) (float64, bool), format func(float64) string) {
-		t.cols = append(t.cols, &targetCol{name: name, role: role, idx: env.Column(name), counts: NewValueCounts(MaxValues, parse, format)})
-	}
-	for _, f := range env.Roles.Features {
-		add(f, colFeature, parseNumber, nil)
-	}
-	for _, id := range env.Roles.IDs {
-		add(id, colID, nil, nil) // an id is a name, even when it is a number
-	}
-	if env.Roles.Time != "" {
-		add(env.Roles.Time, colTime, parseSeconds, formatSeconds)
-	}
-	return t
+	cols, kinds := targetColumns(env.Roles)
+	return &target{env: env, table: valueclass.NewTable(env, cols), roles: kinds}
 }
 
-func (t *target) Add(b *audit.Batch) {
-	for i := 0; i < b.Rows; i++ {
-		if b.Missing[i] < 0 {
-			t.classes.add(b, i)
-		}
-	}
-	if len(t.classes) > maxClasses {
-		return // Result skips: not a classification label
-	}
-	for _, c := range t.cols {
-		vals := audit.ValuesOf(b.Columns[c.idx])
-		for i := 0; i < b.Rows; i++ {
-			if b.Missing[i] >= 0 {
-				continue
-			}
-			v, ok := vals.Get(i)
-			cell := Cell{Class: b.ClassHash[i], Split: b.Split[i], Eval: EvalHalf(b.Key[i])}
-			c.counts.Add(v, !ok || t.nulls.isNull(v), cell, b.Pos(i))
-		}
-	}
-}
+func (t *target) Add(b *audit.Batch) { t.table.Add(b) }
 
-func (t *target) Merge(other audit.Accumulator) {
-	o := other.(*target)
-	t.classes.merge(o.classes)
-	for j, c := range t.cols {
-		c.counts.Merge(o.cols[j].counts)
-	}
-}
+func (t *target) Merge(other audit.Accumulator) { t.table.Merge(other.(*target).table) }
 
 // colScore is one column's outcome.
 type colScore struct {
-	col    *targetCol
-	score  Score
-	groups []Group
+	name, role string
+	counts     *valueclass.Counts
+	score      valueclass.Score
+	groups     []valueclass.Group
 }
 
 func (t *target) Result(s *audit.Summary) audit.CheckResult {
-	if len(t.classes) > maxClasses {
-		return skip(fmt.Sprintf("Skipped: the label has more than %d classes; target leakage is measured for classification labels.", maxClasses))
+	if t.table.TooManyClasses() {
+		return skip(fmt.Sprintf("Skipped: the label has more than %d classes; target leakage is measured for classification labels.", valueclass.MaxClasses))
 	}
-	if len(t.cols) == 0 {
+	cols := t.table.Columns()
+	if len(cols) == 0 {
 		return skip("Skipped: there is no feature, id or time column to measure (every column has another role or is excluded).")
 	}
-	// The fitting and measuring sides.
-	roles := splitRoles(s.Splits)
-	train, holdouts, why := needHoldout(s)
-	measuredOn := "holdout"
-	trainIdx, _ := splitIndex(s.Splits, train)
-	fit := func(c Cell) bool { return c.Split == trainIdx }
-	eval := func(c Cell) bool { return roles[c.Split] == roleHoldout }
-	if why != "" {
-		measuredOn, holdouts = "hash_split", nil
-		fit = func(c Cell) bool { return !c.Eval }
-		eval = func(c Cell) bool { return c.Eval }
-	}
-
-	var scores []colScore
-	for _, c := range t.cols {
-		c.counts.Finish()
-		groups := c.counts.Groups(fit, eval)
-		scores = append(scores, colScore{c, ScoreGroups(groups, t.classes), groups})
-	}
-	first := scores[0].score
-	if first.FitRows == 0 || first.EvalRows == 0 {
+	// The fitting and measuring sides: the same as volume.baseline's.
+	sides := valueclass.SidesOf(s)
+	measuredOn := sides.MeasuredOn()
+	classes := t.table.Classes()
+	t.table.Finish()
+	total := valueclass.ScoreGroups([]valueclass.Group{t.table.Total(sides.Fit, sides.Eval)}, classes)
+	if total.FitRows == 0 || total.EvalRows == 0 {
 		side := "the holdout"
-		if measuredOn == "hash_split" {
+		if !sides.Holdout {
 			side = "the 20% half of the 80/20 split"
 		}
-		if first.FitRows == 0 {
+		if total.FitRows == 0 {
 			side = "train"
-			if measuredOn == "hash_split" {
+			if !sides.Holdout {
 				side = "the 80% half of the 80/20 split"
 			}
 		}
 		return skip(fmt.Sprintf("Skipped: %s has no labeled row to measure the columns with.", side))
 	}
+
+	var scores []colScore
+	for j, c := range cols {
+		counts := t.table.Counts(j)
+		groups := counts.Groups(sides.Fit, sides.Eval)
+		scores = append(scores, colScore{c.Name, t.roles[j], counts, valueclass.ScoreGroups(groups, classes), groups})
+	}
 	slices.SortFunc(scores, func(a, b colScore) int {
-		return cmp.Or(cmp.Compare(b.score.Power, a.score.Power), cmp.Compare(a.col.name, b.col.name))
+		return cmp.Or(cmp.Compare(b.score.Power, a.score.Power), cmp.Compare(a.name, b.name))
 	})
 
 	failAt, warnAt := t.env.Params["fail"], t.env.Params["warn"]
@@ -190,41 +148,40 @@ func (t *target) Result(s *audit.Summary) audit.CheckResult {
 	var flagged []colScore
 	for _, cs := range scores {
 		m := map[string]any{
-			"column":        cs.col.name,
+			"column":        cs.name,
 			"type":          "categorical",
 			"power":         cs.score.Power,
 			"rule_accuracy": cs.score.RuleAccuracy,
 			"groups":        int64(len(cs.groups)),
-			"approximate":   cs.col.counts.Approximate(),
+			"approximate":   cs.counts.Approximate(),
 		}
-		if cs.col.counts.IsNumeric() {
+		if cs.counts.IsNumeric() {
 			m["type"] = "numeric"
 		}
-		if cs.col.role == colFeature {
+		if cs.role == colFeature {
 			columns = append(columns, m)
 			if cs.score.Power >= failAt {
-				suspects = append(suspects, cs.col.name)
+				suspects = append(suspects, cs.name)
 				flagged = append(flagged, cs)
 			}
 			continue
 		}
-		m["role"] = cs.col.role
+		m["role"] = cs.role
 		idColumns = append(idColumns, m)
 		if cs.score.Power >= warnAt {
-			idSuspects = append(idSuspects, cs.col.name)
+			idSuspects = append(idSuspects, cs.name)
 			flagged = append(flagged, cs)
 		}
 	}
 
 	bySplit := map[string]any{}
-	for _, h := range holdouts {
-		hi, _ := splitIndex(s.Splits, h)
-		only := func(c Cell) bool { return c.Split == hi }
+	for _, h := range sides.Holdouts {
+		only := sides.EvalSplit(h)
 		powers := map[string]any{}
 		var rows int64
-		for _, c := range t.cols {
-			sc := ScoreGroups(c.counts.Groups(fit, only), t.classes)
-			powers[c.name], rows = sc.Power, sc.EvalRows
+		for j, c := range cols {
+			sc := valueclass.ScoreGroups(t.table.Counts(j).Groups(sides.Fit, only), classes)
+			powers[c.Name], rows = sc.Power, sc.EvalRows
 		}
 		bySplit[h] = map[string]any{"eval_rows": rows, "powers": powers}
 	}
@@ -236,16 +193,16 @@ func (t *target) Result(s *audit.Summary) audit.CheckResult {
 			"identifier_columns":  idColumns,
 			"identifier_suspects": idSuspects,
 			"measured_on":         measuredOn,
-			"fit_rows":            first.FitRows,
-			"eval_rows":           first.EvalRows,
-			"majority_class":      t.classes.name(first.Majority),
-			"majority_accuracy":   first.MajorityAccuracy,
+			"fit_rows":            total.FitRows,
+			"eval_rows":           total.EvalRows,
+			"majority_class":      className(classes, total.Majority),
+			"majority_accuracy":   total.MajorityAccuracy,
 			"by_split":            bySplit,
 		},
 		ExamplesTotal: int64(len(flagged)),
 	}
 	on := "on the holdout"
-	if measuredOn == "hash_split" {
+	if !sides.Holdout {
 		on = "on a 20% hash split"
 	}
 	best := scores[0]
@@ -258,12 +215,20 @@ func (t *target) Result(s *audit.Summary) audit.CheckResult {
 		r.Summary = fmt.Sprintf("%d id or time column(s) predict the label %s with power ≥ %g: %s.", len(idSuspects), on, warnAt, list(idSuspects, scores))
 	default:
 		r.Status = audit.Pass
-		r.Summary = fmt.Sprintf("No column gives the label away %s; the most predictive is %s with power %.2f.", on, best.col.name, best.score.Power)
+		r.Summary = fmt.Sprintf("No column gives the label away %s; the most predictive is %s with power %.2f.", on, best.name, best.score.Power)
 	}
 	for _, cs := range flagged {
-		r.Examples = append(r.Examples, t.example(s, cs))
+		r.Examples = append(r.Examples, example(s, cs, classes))
 	}
 	return r
+}
+
+// className returns a class's name, "" for no class.
+func className(classes map[uint64]string, h uint64) string {
+	if h == 0 {
+		return ""
+	}
+	return classes[h]
 }
 
 // list names columns with their power.
@@ -271,7 +236,7 @@ func list(names []string, scores []colScore) string {
 	parts := make([]string, len(names))
 	for i, n := range names {
 		for _, cs := range scores {
-			if cs.col.name == n {
+			if cs.name == n {
 				parts[i] = fmt.Sprintf("%s (%.2f)", n, cs.score.Power)
 			}
 		}
@@ -284,19 +249,19 @@ const topGroups = 5
 
 // example shows a suspect column: its largest groups with the class each
 // predicts, and the first row of each.
-func (t *target) example(s *audit.Summary, cs colScore) audit.Example {
+func example(s *audit.Summary, cs colScore, classes map[uint64]string) audit.Example {
 	title := "column predicts the label"
-	if cs.col.role != colFeature {
-		title = cs.col.role + " column predicts the label"
+	if cs.role != colFeature {
+		title = cs.role + " column predicts the label"
 	}
 	groups := slices.Clone(cs.groups)
-	fitRows := func(g Group) (n int64) {
+	fitRows := func(g valueclass.Group) (n int64) {
 		for _, k := range g.Fit {
 			n += k
 		}
 		return n
 	}
-	slices.SortStableFunc(groups, func(a, b Group) int { return cmp.Compare(fitRows(b), fitRows(a)) })
+	slices.SortStableFunc(groups, func(a, b valueclass.Group) int { return cmp.Compare(fitRows(b), fitRows(a)) })
 	var shown []any
 	ex := audit.Example{Title: title}
 	for i, g := range groups {
@@ -306,7 +271,7 @@ func (t *target) example(s *audit.Summary, cs colScore) audit.Example {
 		shown = append(shown, map[string]any{
 			"value":    g.Label,
 			"rows":     fitRows(g),
-			"predicts": t.classes.name(g.Predict),
+			"predicts": className(classes, g.Predict),
 			"share":    audit.Ratio(g.Fit[g.Predict], fitRows(g)),
 		})
 		if g.HasFirst {
@@ -314,7 +279,7 @@ func (t *target) example(s *audit.Summary, cs colScore) audit.Example {
 		}
 	}
 	ex.Values = map[string]any{
-		"column":            cs.col.name,
+		"column":            cs.name,
 		"power":             cs.score.Power,
 		"rule_accuracy":     cs.score.RuleAccuracy,
 		"majority_accuracy": cs.score.MajorityAccuracy,

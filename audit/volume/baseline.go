@@ -14,6 +14,7 @@ import (
 
 	"dataready/audit"
 	"dataready/audit/norm"
+	"dataready/audit/valueclass"
 )
 
 var _ io.Closer = (*baseline)(nil)
@@ -24,18 +25,19 @@ var Baseline = audit.Spec{
 	Family: "volume",
 	Title:  "No-ML baseline to beat",
 	Explain: "Before a model is worth a pilot it must beat what a trivial rule already scores. Three rules are fitted " +
-		"on train and scored on the labeled holdout rows (or, without a holdout, on the rows whose row-key hash falls " +
-		"in a fixed 20%): always predicting the majority class; the best single column (for each categorical feature " +
-		"— at most 10,000 distinct values — predict the most frequent train class of its value, the majority class " +
-		"for unseen values; columns that give the label away, predictive power ≥ 0.8, are left out); and, with a " +
-		"text column, a keyword rule (per class the 10 tokens of norm(text) with the highest precision for it among " +
-		"tokens seen at least 5 times in train; predict the class whose keywords occur most, the majority class on " +
-		"ties or no hit). Scores are per row: duplicated rows count as often as they appear, as they would for a " +
-		"model. The keyword lists show what the labels hinge on.",
+		"and scored on the same rows as leakage.target's: fitted on train and scored on the labeled holdout rows, or, " +
+		"without a train and a holdout split, fitted on the rows whose row-key hash falls in a fixed 80% and scored on " +
+		"the other 20%. The rules: always predicting the majority class; the best single column (for each feature " +
+		"column, predict the most frequent train class of its value — numeric columns cut into deciles, values grouped " +
+		"exactly as leakage.target groups them — and the majority class for unseen values; columns that give the label " +
+		"away, leakage.target's suspects, are left out); and, with a text column, a keyword rule (per class the 10 " +
+		"tokens of norm(text) with the highest precision for it among tokens seen at least 5 times in train; predict " +
+		"the class whose keywords occur most, the majority class on ties or no hit). Scores are per row: duplicated " +
+		"rows count as often as they appear, as they would for a model. The keyword lists show what the labels hinge on.",
 	Metrics: []audit.MetricDoc{
 		{Name: "majority", Doc: "{class, accuracy, macro_f1} of always predicting the majority train class"},
 		{Name: "best_column", Doc: "{column, accuracy, macro_f1} of the best single-column rule (absent when no column qualifies)"},
-		{Name: "columns", Doc: "accuracy of every single-column rule considered, by column"},
+		{Name: "columns", Doc: "every feature column's single-column rule: {accuracy, macro_f1, predictive_power, excluded_as_leak, type, approximate}"},
 		{Name: "keywords", Doc: "{accuracy, macro_f1, by_class: class → tokens} of the keyword rule (absent without a text column)"},
 		{Name: "eval_rows", Doc: "labeled rows the rules were scored on"},
 		{Name: "eval_split", Doc: "\"holdout\" or \"hash 20%\""},
@@ -47,120 +49,82 @@ var Baseline = audit.Spec{
 	New: newBaseline,
 }
 
-// maxColumnValues bounds the distinct values of a column the single-column
-// rule considers; a column past it is not categorical.
-const maxColumnValues = 10000
-
 // maxTextRunes bounds the text tokenized per row.
 const maxTextRunes = 5000
 
 type classCounts map[uint64]int64
 
-// baseline fits on train rows (class counts per column value, per token)
-// and keeps the evaluation rows (their class and, per column, their value;
-// their tokens) in a temporary file, scored after the merge.
+// baseline counts its feature columns in a valueclass.Table, as
+// leakage.target does (same sides, groups, caps and tie-breaks, so a
+// column's accuracy here is the rule accuracy behind its power there), and
+// scores the single-column rules from those counts. For the keyword rule
+// it counts rows per token and cell, and keeps the rows that may be scored
+// (their cell and tokens) in a temporary file, scored after the merge once
+// the run's sides are known.
 type baseline struct {
-	env     *audit.Env
-	names   classNames
-	cols    []int    // candidate feature columns (canonical index)
-	colName []string // their names
-	// fit[c] counts train classes per value of column c; nil once the
-	// column passed maxColumnValues.
-	fit    []map[string]classCounts
-	tokens map[string]classCounts // train rows per token and class (a token counts once per row)
-	train  classCounts
-	spill  *os.File
-	w      *bufio.Writer
-	err    error
-	buf    []byte
-	// evalRows counts rows spilled for scoring; holdout is set when any
-	// of them came from a holdout split (else from the hash 20%).
-	evalRows int64
-	holdout  bool
+	env   *audit.Env
+	names classNames
+	table *valueclass.Table
+	// tokens counts, per token, the labeled rows that may be fitted on per
+	// cell (a token counts once per row).
+	tokens  map[string]map[valueclass.Cell]int64
+	textCol int
+	spill   *os.File
+	w       *bufio.Writer
+	err     error
+	buf     []byte
 	// others are merged workers whose spilled rows are scored too.
 	others []*baseline
 }
 
 func newBaseline(env *audit.Env) audit.Accumulator {
-	b := &baseline{env: env, names: classNames{}, tokens: map[string]classCounts{}, train: classCounts{}}
-	skip := map[string]bool{env.Roles.Text: true, env.Roles.Time: true}
-	for _, id := range env.Roles.IDs {
-		skip[id] = true
-	}
+	// Features exclude the label, split, text, ids, time and annotator
+	// columns: the same columns leakage.target lists under columns.
+	var cols []valueclass.Column
 	for _, f := range env.Roles.Features {
-		if !skip[f] {
-			b.cols = append(b.cols, env.Column(f))
-			b.colName = append(b.colName, f)
-			b.fit = append(b.fit, map[string]classCounts{})
-		}
+		cols = append(cols, valueclass.Column{Name: f, Parse: valueclass.ParseNumber})
 	}
-	return b
+	return &baseline{env: env, names: classNames{}, table: valueclass.NewTable(env, cols),
+		tokens: map[string]map[valueclass.Cell]int64{}, textCol: env.Column(env.Roles.Text)}
 }
 
 func (a *baseline) Add(b *audit.Batch) {
 	if a.err != nil {
 		return
 	}
+	a.names.add(b)
+	a.table.Add(b)
+	if a.textCol < 0 {
+		return
+	}
 	roles := make([]string, b.Splits.Len())
 	for i := range roles {
 		roles[i] = b.Splits.Role(b.Splits.Name(uint8(i)))
 	}
-	a.names.add(b)
-	vals := make([]audit.Values, len(a.cols))
-	for j, c := range a.cols {
-		vals[j] = audit.ValuesOf(b.Columns[c])
-	}
-	var text audit.Values
-	textCol := a.env.Column(a.env.Roles.Text)
-	if textCol >= 0 {
-		text = audit.ValuesOf(b.Columns[textCol])
-	}
+	text := audit.ValuesOf(b.Columns[a.textCol])
 	for i := 0; i < b.Rows; i++ {
 		if b.Missing[i] >= 0 {
 			continue
 		}
-		class := b.ClassHash[i]
 		var toks []string
-		if textCol >= 0 {
-			if s, ok := text.Get(i); ok {
-				toks = tokenize(s)
-			}
+		if s, ok := text.Get(i); ok {
+			toks = tokenize(s)
 		}
-		switch role := roles[b.Split[i]]; {
-		case role == audit.RoleHoldout:
-			a.holdout = true
-			a.writeEval(class, vals, i, toks)
-			continue
-		case role == audit.RoleAll && b.Key[i].Lo%5 == 0:
-			a.writeEval(class, vals, i, toks)
-			continue
-		case role == audit.RoleUnassigned:
-			continue
+		cell := valueclass.Cell{Class: b.ClassHash[i], Split: b.Split[i], Eval: valueclass.EvalHalf(b.Key[i])}
+		role := roles[cell.Split]
+		if valueclass.MayEval(role, cell.Eval) {
+			a.writeEval(cell, toks)
 		}
-		a.train[class]++
-		for j := range a.cols {
-			if a.fit[j] == nil {
-				continue
-			}
-			v, _ := vals[j].Get(i)
-			cc, ok := a.fit[j][v]
-			if !ok {
-				if len(a.fit[j]) >= maxColumnValues {
-					a.fit[j] = nil
-					continue
-				}
-				cc = classCounts{}
-				a.fit[j][strings.Clone(v)] = cc
-			}
-			cc[class]++
+		if !valueclass.MayFit(role, cell.Eval) {
+			continue
 		}
 		for _, t := range toks {
 			cc, ok := a.tokens[t]
 			if !ok {
-				cc = classCounts{}
+				cc = map[valueclass.Cell]int64{}
 				a.tokens[strings.Clone(t)] = cc
 			}
-			cc[class]++
+			cc[cell]++
 		}
 	}
 }
@@ -170,8 +134,15 @@ func (a *baseline) Add(b *audit.Batch) {
 // the first maxTextRunes runes.
 func tokenize(s string) []string {
 	s = norm.String(s)
-	if r := []rune(s); len(r) > maxTextRunes {
-		s = string(r[:maxTextRunes])
+	if len(s) > maxTextRunes { // else it has at most maxTextRunes runes
+		n := 0
+		for i := range s {
+			if n == maxTextRunes {
+				s = s[:i]
+				break
+			}
+			n++
+		}
 	}
 	fields := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
 	seen := make(map[string]bool, len(fields))
@@ -186,8 +157,8 @@ func tokenize(s string) []string {
 	return out
 }
 
-// writeEval spills one evaluation row: class, column values, tokens.
-func (a *baseline) writeEval(class uint64, vals []audit.Values, i int, toks []string) {
+// writeEval spills one row that may be scored: its cell and tokens.
+func (a *baseline) writeEval(c valueclass.Cell, toks []string) {
 	if a.spill == nil {
 		f, err := os.CreateTemp("", "dataready-baseline-*.spill")
 		if err != nil {
@@ -196,22 +167,24 @@ func (a *baseline) writeEval(class uint64, vals []audit.Values, i int, toks []st
 		}
 		a.spill, a.w = f, bufio.NewWriterSize(f, 1<<20)
 	}
-	buf := binary.LittleEndian.AppendUint64(a.buf[:0], class)
-	for j := range vals {
-		v, _ := vals[j].Get(i)
-		buf = binary.AppendUvarint(buf, uint64(len(v)))
-		buf = append(buf, v...)
-	}
+	buf := binary.LittleEndian.AppendUint64(a.buf[:0], c.Class)
+	buf = append(buf, c.Split, boolByte(c.Eval))
 	buf = binary.AppendUvarint(buf, uint64(len(toks)))
 	for _, t := range toks {
 		buf = binary.AppendUvarint(buf, uint64(len(t)))
 		buf = append(buf, t...)
 	}
 	a.buf = buf
-	a.evalRows++
 	if _, err := a.w.Write(buf); err != nil {
 		a.err = fmt.Errorf("volume.baseline: %w", err)
 	}
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (a *baseline) Merge(other audit.Accumulator) {
@@ -220,41 +193,21 @@ func (a *baseline) Merge(other audit.Accumulator) {
 		a.err = o.err
 	}
 	a.names.merge(o.names)
-	a.evalRows += o.evalRows
-	a.holdout = a.holdout || o.holdout
-	for c, n := range o.train {
-		a.train[c] += n
-	}
-	for j := range a.fit {
-		if a.fit[j] == nil || o.fit[j] == nil {
-			a.fit[j] = nil
+	a.table.Merge(o.table)
+	for t, cc := range o.tokens {
+		cur, ok := a.tokens[t]
+		if !ok {
+			a.tokens[t] = cc
 			continue
 		}
-		for v, cc := range o.fit[j] {
-			mergeCounts(a.fit[j], v, cc)
+		for c, n := range cc {
+			cur[c] += n
 		}
-		if len(a.fit[j]) > maxColumnValues {
-			a.fit[j] = nil
-		}
-	}
-	for t, cc := range o.tokens {
-		mergeCounts(a.tokens, t, cc)
 	}
 	// Evaluation rows stay in each worker's file; keep them all.
 	a.others = append(a.others, o)
 	a.others = append(a.others, o.others...)
 	o.others = nil
-}
-
-func mergeCounts(m map[string]classCounts, k string, cc classCounts) {
-	cur, ok := m[k]
-	if !ok {
-		m[k] = cc
-		return
-	}
-	for c, n := range cc {
-		cur[c] += n
-	}
 }
 
 // scorer tallies predictions against truth for accuracy and macro-F1.
@@ -265,15 +218,28 @@ type scorer struct {
 
 func newScorer() *scorer { return &scorer{tp: classCounts{}, fp: classCounts{}, fn: classCounts{}} }
 
-func (s *scorer) add(truth, pred uint64) {
-	s.rows++
+func (s *scorer) add(truth, pred uint64) { s.addN(truth, pred, 1) }
+
+// addN counts n rows of class truth predicted as pred.
+func (s *scorer) addN(truth, pred uint64, n int64) {
+	s.rows += n
 	if truth == pred {
-		s.right++
-		s.tp[truth]++
+		s.right += n
+		s.tp[truth] += n
 		return
 	}
-	s.fp[pred]++
-	s.fn[truth]++
+	s.fp[pred] += n
+	s.fn[truth] += n
+}
+
+// addGroups counts the scored rows of groups fitted by
+// valueclass.ScoreGroups: each predicted as its group's class.
+func (s *scorer) addGroups(groups []valueclass.Group) {
+	for _, g := range groups {
+		for c, n := range g.Eval {
+			s.addN(c, g.Predict, n)
+		}
+	}
 }
 
 // macroF1 averages F1 over the classes that occur in truth or predictions.
@@ -320,16 +286,18 @@ func (a *baseline) Close() error {
 	return nil
 }
 
-// evalRecord is one spilled evaluation row.
+// evalRecord is one spilled row that may be scored. Its tokens are reused
+// from row to row: valid only during the callback.
 type evalRecord struct {
-	class  uint64
-	values []string
-	tokens []string
+	cell   valueclass.Cell
+	tokens [][]byte
 }
 
-// eachEval reads back every spilled evaluation row of a and the merged workers.
-func (a *baseline) eachEval(fn func(*evalRecord)) error {
-	rec := &evalRecord{values: make([]string, len(a.cols))}
+// eachEval reads back every spilled row of a and the merged workers and
+// calls fn with those whose cell keep accepts (the others are skipped
+// without decoding their tokens).
+func (a *baseline) eachEval(keep func(valueclass.Cell) bool, fn func(*evalRecord)) error {
+	rec := &evalRecord{}
 	for _, b := range append([]*baseline{a}, a.others...) {
 		if b.spill == nil {
 			continue
@@ -341,16 +309,7 @@ func (a *baseline) eachEval(fn func(*evalRecord)) error {
 			return err
 		}
 		r := bufio.NewReaderSize(b.spill, 1<<20)
-		str := func() (string, error) {
-			n, err := binary.ReadUvarint(r)
-			if err != nil {
-				return "", err
-			}
-			buf := make([]byte, n)
-			_, err = io.ReadFull(r, buf)
-			return string(buf), err
-		}
-		var head [8]byte
+		var head [10]byte
 		for {
 			if _, err := io.ReadFull(r, head[:]); err != nil {
 				if errors.Is(err, io.EOF) {
@@ -358,26 +317,37 @@ func (a *baseline) eachEval(fn func(*evalRecord)) error {
 				}
 				return err
 			}
-			rec.class = binary.LittleEndian.Uint64(head[:])
-			var err error
-			for j := range rec.values {
-				if rec.values[j], err = str(); err != nil {
-					return err
-				}
-			}
+			rec.cell = valueclass.Cell{Class: binary.LittleEndian.Uint64(head[:8]), Split: head[8], Eval: head[9] == 1}
+			kept := keep(rec.cell)
 			n, err := binary.ReadUvarint(r)
 			if err != nil {
 				return err
 			}
 			rec.tokens = rec.tokens[:0]
 			for range n {
-				t, err := str()
+				k, err := binary.ReadUvarint(r)
 				if err != nil {
 					return err
 				}
-				rec.tokens = append(rec.tokens, t)
+				if !kept {
+					if _, err := r.Discard(int(k)); err != nil {
+						return err
+					}
+					continue
+				}
+				var buf []byte
+				if i := len(rec.tokens); i < cap(rec.tokens) {
+					buf = rec.tokens[:i+1][i]
+				}
+				buf = slices.Grow(buf[:0], int(k))[:k]
+				if _, err := io.ReadFull(r, buf); err != nil {
+					return err
+				}
+				rec.tokens = append(rec.tokens, buf)
 			}
-			fn(rec)
+			if kept {
+				fn(rec)
+			}
 		}
 	}
 	return nil
@@ -407,30 +377,70 @@ func (a *baseline) Result(s *audit.Summary) audit.CheckResult {
 	if a.err != nil {
 		return audit.CheckResult{Status: audit.Error, Summary: a.err.Error()}
 	}
-	majority, ok := argmax(a.train, a.names)
-	if !ok || a.evalRows == 0 {
+	// The same sides, counts and tie-breaks as leakage.target.
+	sides := valueclass.SidesOf(s)
+	a.table.Finish()
+	all := []valueclass.Group{a.table.Total(sides.Fit, sides.Eval)}
+	overall := valueclass.ScoreGroups(all, a.names)
+	if overall.FitRows == 0 || overall.EvalRows == 0 {
 		return audit.CheckResult{Status: audit.Skip, Summary: "There are no labeled train rows and held-out rows to fit and score a baseline on."}
 	}
+	majority := overall.Majority
+	major := newScorer()
+	major.addGroups(all)
 	p := a.env.Params
 
-	// Single-column rules: the majority train class of each value.
-	rules := make([]map[string]uint64, len(a.cols))
-	for j, fit := range a.fit {
-		if fit == nil {
-			continue
+	// Single-column rules, from the counts leakage.target scores too.
+	type colRule struct {
+		name  string
+		score valueclass.Score
+		sc    *scorer
+	}
+	var rules []colRule
+	columns := map[string]any{}
+	leakAt := valueclass.SuspectPower(a.env.Config)
+	if !a.table.TooManyClasses() {
+		for j, c := range a.table.Columns() {
+			counts := a.table.Counts(j)
+			groups := counts.Groups(sides.Fit, sides.Eval)
+			rule := colRule{c.Name, valueclass.ScoreGroups(groups, a.names), newScorer()}
+			rule.sc.addGroups(groups)
+			typ := "categorical"
+			if counts.IsNumeric() {
+				typ = "numeric"
+			}
+			excluded := rule.score.Power >= leakAt
+			columns[c.Name] = map[string]any{
+				"accuracy":         rule.score.RuleAccuracy,
+				"macro_f1":         rule.sc.macroF1(),
+				"predictive_power": rule.score.Power,
+				"excluded_as_leak": excluded,
+				"type":             typ,
+				"approximate":      counts.Approximate(),
+			}
+			if !excluded {
+				rules = append(rules, rule)
+			}
 		}
-		rules[j] = make(map[string]uint64, len(fit))
-		for v, cc := range fit {
-			rules[j][v], _ = argmax(cc, a.names)
+	}
+	best := -1
+	for j, rule := range rules {
+		if best < 0 || rule.score.RuleAccuracy > rules[best].score.RuleAccuracy {
+			best = j
 		}
 	}
 
-	// Keywords: per class, the tokens with the highest precision for it.
+	// Keywords: per class, the tokens with the highest precision for it
+	// among the fitting rows.
 	byClass := map[uint64][]keyword{}
-	for t, cc := range a.tokens {
+	for t, cells := range a.tokens {
+		cc := classCounts{}
 		var total int64
-		for _, n := range cc {
-			total += n
+		for c, n := range cells {
+			if sides.Fit(c) {
+				cc[c.Class] += n
+				total += n
+			}
 		}
 		if float64(total) < p["min_token_count"] {
 			continue
@@ -469,27 +479,12 @@ func (a *baseline) Result(s *audit.Summary) audit.CheckResult {
 		hashOf[n] = h
 	}
 
-	major := newScorer()
-	cols := make([]*scorer, len(a.cols))
-	for j := range cols {
-		cols[j] = newScorer()
-	}
 	kw := newScorer()
-	err := a.eachEval(func(r *evalRecord) {
-		major.add(r.class, majority)
-		for j, rule := range rules {
-			if rule == nil {
-				continue
-			}
-			pred, ok := rule[r.values[j]]
-			if !ok {
-				pred = majority
-			}
-			cols[j].add(r.class, pred)
-		}
-		hits := classCounts{}
+	hits := classCounts{}
+	err := a.eachEval(sides.Eval, func(r *evalRecord) {
+		clear(hits)
 		for _, t := range r.tokens {
-			for c := range keywords[t] {
+			for c := range keywords[string(t)] {
 				hits[hashOf[c]]++
 			}
 		}
@@ -505,35 +500,14 @@ func (a *baseline) Result(s *audit.Summary) audit.CheckResult {
 		if !ok {
 			pred = majority
 		}
-		kw.add(r.class, pred)
+		kw.add(r.cell.Class, pred)
 	})
 	if err != nil {
 		return audit.CheckResult{Status: audit.Error, Summary: "volume.baseline: " + err.Error()}
 	}
 
-	accMajor := audit.Ratio(major.right, major.rows)
-	columns := map[string]any{}
-	best := -1
-	for j, sc := range cols {
-		if rules[j] == nil {
-			continue
-		}
-		acc := audit.Ratio(sc.right, sc.rows)
-		power := 0.0
-		if accMajor < 1 {
-			power = (acc - accMajor) / (1 - accMajor)
-		}
-		excluded := power >= 0.8
-		columns[a.colName[j]] = map[string]any{"accuracy": acc, "macro_f1": sc.macroF1(), "predictive_power": power, "excluded_as_leak": excluded}
-		if excluded {
-			continue
-		}
-		if best < 0 || acc > audit.Ratio(cols[best].right, cols[best].rows) {
-			best = j
-		}
-	}
 	split := "hash 20%"
-	if a.holdout {
+	if sides.Holdout {
 		split = "holdout"
 	}
 	m := major.metrics()
@@ -546,14 +520,14 @@ func (a *baseline) Result(s *audit.Summary) audit.CheckResult {
 	}}
 	bar, barF1, by := m["accuracy"].(float64), m["macro_f1"].(float64), "always predicting "+fmt.Sprintf("%q", a.names[majority])
 	if best >= 0 {
-		bm := cols[best].metrics()
-		bm["column"] = a.colName[best]
+		bm := rules[best].sc.metrics()
+		bm["column"] = rules[best].name
 		r.Metrics["best_column"] = bm
 		if acc := bm["accuracy"].(float64); acc > bar {
-			bar, barF1, by = acc, bm["macro_f1"].(float64), "the best single column, "+a.colName[best]
+			bar, barF1, by = acc, bm["macro_f1"].(float64), "the best single column, "+rules[best].name
 		}
 	}
-	if textCol := a.env.Roles.Text; textCol != "" {
+	if a.textCol >= 0 {
 		km := kw.metrics()
 		km["by_class"] = kwLists
 		r.Metrics["keywords"] = km

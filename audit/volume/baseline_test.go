@@ -1,7 +1,12 @@
 package volume_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -74,5 +79,54 @@ func TestBaseline(t *testing.T) {
 	}
 	if c.Status != audit.Pass || !strings.Contains(c.Summary, "0.83 accuracy") {
 		t.Errorf("status %s, summary %q; want pass naming the keyword rule's 0.83", c.Status, c.Summary)
+	}
+}
+
+// TestBaselineSameWhateverTheWorkers: the table, the token counts and the
+// spilled rows merge to the same result with 1 or 4 workers and small
+// batches, with a holdout and with the hash split.
+func TestBaselineSameWhateverTheWorkers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	words := []string{"refund", "invoice", "login", "password", "parcel", "late", "money", "card"}
+	var b strings.Builder
+	b.WriteString("text,label,split,channel,amount\n")
+	for i := range 3000 {
+		c := rng.IntN(4)
+		fmt.Fprintf(&b, "%s %s %d,%s,%s,%s,%.1f\n", words[2*c+rng.IntN(2)], words[rng.IntN(len(words))], i,
+			[]string{"a", "b", "c", "d"}[c], []string{"train", "train", "train", "test", "val", ""}[rng.IntN(6)],
+			[]string{"email", "chat", "web"}[rng.IntN(3)], float64(c)*10+rng.Float64()*15)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "data.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, split := range []string{"split", ""} {
+		var first []byte
+		for _, workers := range []int{1, 4} {
+			cfg := audit.DefaultConfig()
+			cfg.Inputs, cfg.Label, cfg.Text, cfg.Split, cfg.Workers = []string{path}, "label", "text", split, workers
+			if split == "" {
+				cfg.Exclude = []string{"split"}
+			}
+			cfg.Checks = map[string]map[string]any{"volume.baseline": {"min_token_count": 2}}
+			rep, err := audit.Run(t.Context(), cfg, audit.RunOptions{Specs: []audit.Spec{volume.Baseline}, BatchRows: 64, ChunkBytes: 4096})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := audittest.Check(t, rep, "volume.baseline")
+			if c.Status != audit.Pass {
+				t.Fatalf("split %q: status %s: %s", split, c.Status, c.Summary)
+			}
+			got, err := json.Marshal(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = got
+			} else if !bytes.Equal(first, got) {
+				t.Errorf("split %q: %d workers give another result than 1:\n%s\n%s", split, workers, first, got)
+			}
+		}
 	}
 }

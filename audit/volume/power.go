@@ -25,14 +25,25 @@ func wilsonHalfWidth(p float64, n int64, alpha float64) float64 {
 // from p0 with a two-sided test at level alpha and the given power, for
 // independent examples (the normal approximation for one proportion):
 // n = ⌈((z₁₋α/₂·√(p₀(1−p₀)) + z₁₋β·√(p₁(1−p₁))) / Δ)²⌉, p₁ = p₀ + Δ.
-// It returns 0 when p1 would exceed 1.
+// This is the convention of the NIST/SEMATECH e-Handbook of Statistical
+// Methods, §7.2.4.2 (after Fleiss, Levin and Paik), and of Montgomery and
+// Runger's Eq. 9-37: the standard deviation under the null goes with the
+// test's quantile, the one under the alternative with the power's. (Chow,
+// Shao and Wang use √(p₁(1−p₁)) for both, which gives other numbers: see
+// power_test.go.) It returns 0 when p1 would exceed 1.
 func requiredHoldout(p0, delta, alpha, power float64) int64 {
 	p1 := p0 + delta
 	if delta <= 0 || p1 > 1 {
 		return 0
 	}
-	za, zb := normalQuantile(1-alpha/2), normalQuantile(power)
-	n := (za*math.Sqrt(p0*(1-p0)) + zb*math.Sqrt(p1*(1-p1))) / delta
+	return sampleSize(normalQuantile(1-alpha/2), normalQuantile(power), math.Sqrt(p0*(1-p0)), math.Sqrt(p1*(1-p1)), delta)
+}
+
+// sampleSize is ⌈((za·sd0 + zb·sd1) / delta)²⌉: the normal-approximation
+// sample size with the quantiles za (test) and zb (power) and the standard
+// deviations of one example under the null (sd0) and the alternative (sd1).
+func sampleSize(za, zb, sd0, sd1, delta float64) int64 {
+	n := (za*sd0 + zb*sd1) / delta
 	return int64(math.Ceil(n*n - 1e-9))
 }
 

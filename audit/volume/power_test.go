@@ -31,6 +31,60 @@ func TestRequiredHoldout(t *testing.T) {
 	}
 }
 
+// TestRequiredHoldoutPublished checks requiredHoldout against published
+// worked examples for one proportion.
+//
+// Montgomery and Runger, Applied Statistics and Probability for Engineers,
+// 3rd ed. (Wiley, 2003), §9-5, Example 9-11 (p. 313), with their Eq. 9-38 —
+// the same convention as ours (NIST/SEMATECH e-Handbook §7.2.4.2): a
+// process fallout of p₀ = 0.05, a true fallout p = 0.03 to detect, a
+// one-sided test at α = 0.05 and β = 0.10:
+//
+//	n = [(1.645·√(0.05·0.95) + 1.28·√(0.03·0.97)) / (0.03 − 0.05)]² ≈ 832.
+//
+// In accuracy terms this is p₀ = 0.95 (conforming), Δ = +0.02: the
+// standard deviations are the same. A one-sided test at 0.05 uses
+// z₀.₉₅ = 1.645, which requiredHoldout (two-sided) uses at alpha = 0.10.
+// With the book's rounded quantiles (1.645, 1.28) the formula gives
+// 831.95, rounded up to the book's 832; with exact quantiles (1.644854,
+// 1.281552) it gives 832.62, so requiredHoldout says 833.
+//
+// Chow, Shao and Wang, Sample Size Calculations in Clinical Research, 2nd
+// ed. (Chapman & Hall/CRC, 2008), §4.1, one-sample design (p. 85): p₀ =
+// 0.3, p = 0.5, two-sided α = 0.05, power 0.8, with
+//
+//	n = (z₁₋α/₂ + z₁₋β)²·p(1−p) / (p − p₀)²,
+//
+// the variance under the alternative for both quantiles (the
+// open-powersamplesize calculator's R code for this example, which cites
+// p. 85, gives ⌈49.06⌉ = 50; with the rounded 1.96 and 0.84 the formula
+// gives 49 exactly). That is another convention than ours, so the example
+// is checked through sampleSize with their standard deviations, and
+// requiredHoldout is expected to differ: ((1.959964·√0.21 + 0.841621·0.5)
+// / 0.2)² = 43.49 → 44.
+func TestRequiredHoldoutPublished(t *testing.T) {
+	// Montgomery and Runger, the book's arithmetic.
+	if got := sampleSize(1.645, 1.28, math.Sqrt(0.05*0.95), math.Sqrt(0.03*0.97), 0.02); got != 832 {
+		t.Errorf("Montgomery-Runger Example 9-11 with the book's z values = %d, want 832", got)
+	}
+	// The same with exact quantiles, through requiredHoldout.
+	if got := requiredHoldout(0.95, 0.02, 0.10, 0.90); got != 833 {
+		t.Errorf("requiredHoldout(0.95, 0.02, α=0.10 two-sided, power 0.9) = %d, want 833 (832.62 rounded up)", got)
+	}
+	// Chow, Shao and Wang, in their convention.
+	za, zb := normalQuantile(0.975), normalQuantile(0.8)
+	if got := sampleSize(za, zb, 0.5, 0.5, 0.2); got != 50 {
+		t.Errorf("Chow-Shao-Wang p. 85 example with exact quantiles = %d, want 50", got)
+	}
+	if got := sampleSize(1.96, 0.84, 0.5, 0.5, 0.2); got != 49 {
+		t.Errorf("Chow-Shao-Wang p. 85 example with 1.96 and 0.84 = %d, want 49", got)
+	}
+	// And in ours.
+	if got := requiredHoldout(0.3, 0.2, 0.05, 0.8); got != 44 {
+		t.Errorf("requiredHoldout(0.3, 0.2) = %d, want 44 (null variance with the test's quantile)", got)
+	}
+}
+
 func TestMinDetectableLiftInvertsRequired(t *testing.T) {
 	for _, n := range []int64{100, 500, 2178, 10000} {
 		d := minDetectableLift(0.5, n, 0.05, 0.8)

@@ -1,48 +1,32 @@
-package leakage
+package valueclass
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
 
 	"dataready/audit"
-	"dataready/audit/norm"
 )
 
-// Cell says where a labeled row falls: its class, its split, and its half
-// of the deterministic 80/20 split by row key (EvalHalf).
-type Cell struct {
-	Class uint64 // audit.Batch.ClassHash
-	Split uint8
-	// Eval is set for the 20% half (EvalHalf of the row key).
-	Eval bool
-}
-
-// EvalHalf reports whether a row key falls in the 20% half of the
-// deterministic 80/20 split: its low 64 bits modulo 10 are 8 or 9. Rows of
-// one key always fall on the same side.
-func EvalHalf(k norm.Key) bool { return k.Lo%10 >= 8 }
-
-// MaxValues is how many distinct values per column ValueCounts counts
-// exactly by default.
+// MaxValues is how many distinct values per column a Table counts
+// exactly: the one cap of leakage.target and volume.baseline.
 const MaxValues = 10000
 
-// ValueCounts is the value × class table of one column: labeled rows per
+// Counts is the value × class table of one column: labeled rows per
 // distinct value (after norm) and Cell. It is mergeable like an
-// accumulator and order-independent, so that leakage.target and the volume
-// family's no-ML baseline can share it.
+// accumulator and order-independent. Table keeps one per column; both
+// leakage.target and volume.baseline read their rules from it.
 //
 // Memory is bounded: at most 2 × max distinct values are kept while
 // counting and max after Finish. When a column has more, the values kept
 // are those with the smallest 64-bit hash (a bottom-k sample: the same
 // values whatever the order rows arrive in) and every other value is
 // counted in Other. Values that parse as numbers (with the parse function
-// given to NewValueCounts) are also counted in a log-scale histogram of
+// given to NewCounts) are also counted in a log-scale histogram of
 // 1% relative width (the bucketing of DDSketch), so a numeric column keeps
 // its distribution when its values no longer fit.
-type ValueCounts struct {
+type Counts struct {
 	parse  func(string) (float64, bool)
 	format func(float64) string
 	max    int
@@ -72,14 +56,14 @@ type Value struct {
 	Counts     map[Cell]int64
 }
 
-// NewValueCounts returns an empty table keeping up to max values exactly.
+// NewCounts returns an empty table keeping up to max values exactly.
 // parse, when not nil, reads a value as a number (for numeric columns);
 // format writes such a number back for group labels (nil: %g).
-func NewValueCounts(max int, parse func(string) (float64, bool), format func(float64) string) *ValueCounts {
+func NewCounts(max int, parse func(string) (float64, bool), format func(float64) string) *Counts {
 	if format == nil {
 		format = func(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
 	}
-	return &ValueCounts{parse: parse, format: format, max: max, limit: math.MaxUint64, values: map[uint64]*Value{},
+	return &Counts{parse: parse, format: format, max: max, limit: math.MaxUint64, values: map[uint64]*Value{},
 		Other: map[Cell]int64{}, Missing: map[Cell]int64{}, NotNumber: map[Cell]int64{}, hist: map[histCell]int64{}}
 }
 
@@ -88,7 +72,7 @@ const maxText = 80
 
 // Add counts one labeled row: its raw value v (null when the value is
 // missing), its cell and its position.
-func (vc *ValueCounts) Add(v string, null bool, c Cell, pos audit.RowPos) {
+func (vc *Counts) Add(v string, null bool, c Cell, pos audit.RowPos) {
 	if null {
 		vc.Missing[c]++
 		return
@@ -137,7 +121,7 @@ func cutText(s string) string {
 
 // shrink keeps the n values with the smallest hashes, counting the others
 // in Other; later values with a larger hash go to Other directly.
-func (vc *ValueCounts) shrink(n int) {
+func (vc *Counts) shrink(n int) {
 	if len(vc.values) <= n {
 		return
 	}
@@ -152,7 +136,7 @@ func (vc *ValueCounts) shrink(n int) {
 	}
 }
 
-func (vc *ValueCounts) fold(h uint64) {
+func (vc *Counts) fold(h uint64) {
 	for c, k := range vc.values[h].Counts {
 		vc.Other[c] += k
 	}
@@ -160,7 +144,7 @@ func (vc *ValueCounts) fold(h uint64) {
 }
 
 // Merge folds o into vc; o is left unusable.
-func (vc *ValueCounts) Merge(o *ValueCounts) {
+func (vc *Counts) Merge(o *Counts) {
 	vc.NonNull += o.NonNull
 	vc.Numeric += o.Numeric
 	addCells(vc.Other, o.Other)
@@ -193,7 +177,7 @@ func (vc *ValueCounts) Merge(o *ValueCounts) {
 		}
 	}
 	vc.shrink(2*vc.max - 1)
-	*o = ValueCounts{}
+	*o = Counts{}
 }
 
 func addCells(dst, src map[Cell]int64) {
@@ -204,20 +188,20 @@ func addCells(dst, src map[Cell]int64) {
 
 // Finish cuts the table to its final max values. Call it once, after the
 // last Merge and before Groups.
-func (vc *ValueCounts) Finish() { vc.shrink(vc.max) }
+func (vc *Counts) Finish() { vc.shrink(vc.max) }
 
 // Approximate reports whether some values were counted in Other.
-func (vc *ValueCounts) Approximate() bool { return len(vc.Other) > 0 }
+func (vc *Counts) Approximate() bool { return len(vc.Other) > 0 }
 
 // IsNumeric reports whether at least 95% of the non-null values parse as
 // numbers (always false without a parse function).
-func (vc *ValueCounts) IsNumeric() bool {
+func (vc *Counts) IsNumeric() bool {
 	return vc.parse != nil && vc.NonNull > 0 && 100*vc.Numeric >= 95*vc.NonNull
 }
 
 // Distinct returns the number of distinct values kept (all of them unless
 // Approximate).
-func (vc *ValueCounts) Distinct() int { return len(vc.values) }
+func (vc *Counts) Distinct() int { return len(vc.values) }
 
 // Group is a set of values the no-ML rule treats alike: one value of a
 // categorical column, one decile of a numeric one, or one of the special
@@ -248,7 +232,7 @@ const (
 // exactly when no value was folded into Other, otherwise on the 1%
 // histogram buckets, so that two values within 1% of each other may share
 // a decile boundary. Groups come in a fixed order.
-func (vc *ValueCounts) Groups(fit, eval func(Cell) bool) []Group {
+func (vc *Counts) Groups(fit, eval func(Cell) bool) []Group {
 	var groups []Group
 	side := func(counts map[Cell]int64, g *Group) {
 		for c, n := range counts {
@@ -338,7 +322,7 @@ func decileCuts(atoms []atom) []int {
 }
 
 // groupAtoms turns sorted atoms into decile groups.
-func (vc *ValueCounts) groupAtoms(atoms []atom, approx bool, side func(map[Cell]int64, *Group), newGroup func(string) Group) []Group {
+func (vc *Counts) groupAtoms(atoms []atom, approx bool, side func(map[Cell]int64, *Group), newGroup func(string) Group) []Group {
 	var groups []Group
 	cuts := decileCuts(atoms)
 	for i := 0; i < len(atoms); {
@@ -371,7 +355,7 @@ func (vc *ValueCounts) groupAtoms(atoms []atom, approx bool, side func(map[Cell]
 	return groups
 }
 
-func (vc *ValueCounts) exactDeciles(fit func(Cell) bool, side func(map[Cell]int64, *Group), newGroup func(string) Group) []Group {
+func (vc *Counts) exactDeciles(fit func(Cell) bool, side func(map[Cell]int64, *Group), newGroup func(string) Group) []Group {
 	var atoms []atom
 	for _, v := range vc.values {
 		if !v.IsNum {
@@ -405,7 +389,7 @@ func (vc *ValueCounts) exactDeciles(fit func(Cell) bool, side func(map[Cell]int6
 	return vc.groupAtoms(merged, false, side, newGroup)
 }
 
-func (vc *ValueCounts) histDeciles(fit func(Cell) bool, side func(map[Cell]int64, *Group), newGroup func(string) Group) []Group {
+func (vc *Counts) histDeciles(fit func(Cell) bool, side func(map[Cell]int64, *Group), newGroup func(string) Group) []Group {
 	byBucket := map[int32]map[Cell]int64{}
 	for hc, n := range vc.hist {
 		m := byBucket[hc.bucket]
@@ -465,82 +449,4 @@ func bucketBounds(b int32) (lo, hi float64) {
 	}
 	i := float64(b - histOffset)
 	return math.Exp((i - 1) * logGamma), math.Exp(i * logGamma)
-}
-
-// Score is how well the no-ML rule "predict the most frequent fitting-side
-// class of the row's group" does on the measuring side.
-type Score struct {
-	// Power is (RuleAccuracy - MajorityAccuracy) / (1 - MajorityAccuracy),
-	// 0 when MajorityAccuracy is 1 or nothing is measured. Negative when the
-	// rule does worse than always predicting the majority class.
-	Power            float64
-	RuleAccuracy     float64
-	MajorityAccuracy float64
-	FitRows          int64
-	EvalRows         int64
-	// Majority is the most frequent class of the fitting side (0: none).
-	Majority uint64
-}
-
-// ScoreGroups fits the rule on the groups and measures it, setting each
-// group's Predict. Ties between classes go to the class more frequent on
-// the whole fitting side, then to the alphabetically first name; a group
-// with no fitting rows predicts the majority class.
-func ScoreGroups(groups []Group, names map[uint64]string) Score {
-	totals := map[uint64]int64{}
-	var s Score
-	for _, g := range groups {
-		for c, n := range g.Fit {
-			totals[c] += n
-			s.FitRows += n
-		}
-	}
-	better := func(a uint64, na int64, b uint64, nb int64) bool {
-		if na != nb {
-			return na > nb
-		}
-		if totals[a] != totals[b] {
-			return totals[a] > totals[b]
-		}
-		return names[a] < names[b] || names[a] == names[b] && a < b
-	}
-	best := func(counts map[uint64]int64) uint64 {
-		var top uint64
-		var n int64 = -1
-		for c, k := range counts {
-			if n < 0 || better(c, k, top, n) {
-				top, n = c, k
-			}
-		}
-		return top
-	}
-	s.Majority = best(totals)
-	var right, majority int64
-	for i := range groups {
-		g := &groups[i]
-		g.Predict = s.Majority
-		if len(g.Fit) > 0 {
-			g.Predict = best(g.Fit)
-		}
-		for c, n := range g.Eval {
-			s.EvalRows += n
-			if c == g.Predict {
-				right += n
-			}
-			if c == s.Majority {
-				majority += n
-			}
-		}
-	}
-	s.RuleAccuracy = audit.Ratio(right, s.EvalRows)
-	s.MajorityAccuracy = audit.Ratio(majority, s.EvalRows)
-	if s.EvalRows > majority {
-		s.Power = float64(right-majority) / float64(s.EvalRows-majority)
-	}
-	return s
-}
-
-// String describes a score briefly (for test failures).
-func (s Score) String() string {
-	return fmt.Sprintf("power %.3f (rule %.3f, majority %.3f, fit %d, eval %d)", s.Power, s.RuleAccuracy, s.MajorityAccuracy, s.FitRows, s.EvalRows)
 }

@@ -1,4 +1,4 @@
-package leakage_test
+package valueclass_test
 
 import (
 	"fmt"
@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"dataready/audit"
-	"dataready/audit/leakage"
 	"dataready/audit/norm"
+	"dataready/audit/valueclass"
 )
 
 // obs is one labeled row for the brute-force reference: the group its
@@ -110,8 +110,8 @@ func referenceDeciles(fitValues []float64) func(float64) string {
 }
 
 var (
-	fitSide  = func(c leakage.Cell) bool { return c.Split == 0 }
-	evalSide = func(c leakage.Cell) bool { return c.Split == 1 }
+	fitSide  = func(c valueclass.Cell) bool { return c.Split == 0 }
+	evalSide = func(c valueclass.Cell) bool { return c.Split == 1 }
 )
 
 // row is one generated labeled row.
@@ -132,14 +132,14 @@ func names(classes ...string) map[uint64]string {
 }
 
 // count feeds rows into one table.
-func count(rows []row, maxValues int, parse func(string) (float64, bool)) *leakage.ValueCounts {
-	vc := leakage.NewValueCounts(maxValues, parse, nil)
+func count(rows []row, maxValues int, parse func(string) (float64, bool)) *valueclass.Counts {
+	vc := valueclass.NewCounts(maxValues, parse, nil)
 	for i, r := range rows {
 		line := r.line
 		if line == 0 {
 			line = int64(i + 2)
 		}
-		vc.Add(r.value, r.null, leakage.Cell{Class: norm.Hash64(r.class), Split: r.split}, audit.RowPos{Line: line})
+		vc.Add(r.value, r.null, valueclass.Cell{Class: norm.Hash64(r.class), Split: r.split}, audit.RowPos{Line: line})
 	}
 	return vc
 }
@@ -169,10 +169,10 @@ func TestScoreMatchesReference(t *testing.T) {
 				}
 				ref = append(ref, obs{group, r.class, r.split == 0, r.split == 1})
 			}
-			vc := count(rows, leakage.MaxValues, nil)
+			vc := count(rows, valueclass.MaxValues, nil)
 			vc.Finish()
 			groups := vc.Groups(fitSide, evalSide)
-			got := leakage.ScoreGroups(groups, names(classes...))
+			got := valueclass.ScoreGroups(groups, names(classes...))
 			if want := referencePower(ref); got.Power != want {
 				t.Errorf("power = %v, want %v (%s)", got.Power, want, got)
 			}
@@ -209,12 +209,12 @@ func TestNumericDecilesMatchReference(t *testing.T) {
 				x, _ := strconv.ParseFloat(r.value, 64)
 				ref = append(ref, obs{decile(x), r.class, r.split == 0, r.split == 1})
 			}
-			vc := count(rows, leakage.MaxValues, parseFloat)
+			vc := count(rows, valueclass.MaxValues, parseFloat)
 			vc.Finish()
 			if !vc.IsNumeric() || vc.Approximate() {
 				t.Fatalf("numeric %v approximate %v, want numeric and exact", vc.IsNumeric(), vc.Approximate())
 			}
-			got := leakage.ScoreGroups(vc.Groups(fitSide, evalSide), names(classes...))
+			got := valueclass.ScoreGroups(vc.Groups(fitSide, evalSide), names(classes...))
 			if want := referencePower(ref); got.Power != want {
 				t.Errorf("power = %v, want %v (%s)", got.Power, want, got)
 			}
@@ -257,7 +257,7 @@ func TestNumericWhen95PercentParse(t *testing.T) {
 }
 
 // groupsSummary renders groups for comparisons.
-func groupsSummary(groups []leakage.Group) []string {
+func groupsSummary(groups []valueclass.Group) []string {
 	var out []string
 	for _, g := range groups {
 		out = append(out, fmt.Sprintf("%s fit=%v eval=%v first=%v/%v", g.Label, g.Fit, g.Eval, g.First, g.HasFirst))
@@ -303,7 +303,7 @@ func TestValueCountsBeyondMax(t *testing.T) {
 			for i, r := range rows {
 				parts[i%order.parts] = append(parts[i%order.parts], r)
 			}
-			tables := make([]*leakage.ValueCounts, order.parts)
+			tables := make([]*valueclass.Counts, order.parts)
 			for i, p := range parts {
 				tables[i] = count(p, maxValues, nil)
 			}
@@ -327,7 +327,7 @@ func TestValueCountsBeyondMax(t *testing.T) {
 				for _, k := range g.Eval {
 					n += k
 				}
-				if g.Label == leakage.GroupOther {
+				if g.Label == valueclass.GroupOther {
 					otherRows = n
 					continue
 				}
@@ -368,12 +368,12 @@ func TestNumericBeyondMax(t *testing.T) {
 	rows = append(rows, row{value: "0", class: "a"}, row{value: "n/a", class: "b"})
 	var first []string
 	for _, parts := range []int{1, 4} {
-		tables := make([]*leakage.ValueCounts, parts)
+		tables := make([]*valueclass.Counts, parts)
 		for i := range tables {
-			tables[i] = leakage.NewValueCounts(100, parseFloat, nil)
+			tables[i] = valueclass.NewCounts(100, parseFloat, nil)
 		}
 		for i, r := range rows {
-			tables[i%parts].Add(r.value, false, leakage.Cell{Class: norm.Hash64(r.class), Split: r.split}, audit.RowPos{Line: int64(i + 2)})
+			tables[i%parts].Add(r.value, false, valueclass.Cell{Class: norm.Hash64(r.class), Split: r.split}, audit.RowPos{Line: int64(i + 2)})
 		}
 		for _, o := range tables[1:] {
 			tables[0].Merge(o)
@@ -384,7 +384,7 @@ func TestNumericBeyondMax(t *testing.T) {
 			t.Fatalf("numeric %v approximate %v, want both", vc.IsNumeric(), vc.Approximate())
 		}
 		groups := vc.Groups(fitSide, evalSide)
-		if got := leakage.ScoreGroups(groups, names("a", "b")); got.Power != 1 {
+		if got := valueclass.ScoreGroups(groups, names("a", "b")); got.Power != 1 {
 			t.Errorf("%d tables: power = %v, want 1 (%s)", parts, got.Power, got)
 		}
 		got := groupsSummary(groups)
@@ -406,7 +406,7 @@ func TestNumericBeyondMax(t *testing.T) {
 func TestEvalHalfIsAboutTwentyPercent(t *testing.T) {
 	n := 0
 	for i := range 10000 {
-		if leakage.EvalHalf(norm.TextKey(fmt.Sprint("row ", i))) {
+		if valueclass.EvalHalf(norm.TextKey(fmt.Sprint("row ", i))) {
 			n++
 		}
 	}
