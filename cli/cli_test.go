@@ -205,3 +205,22 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+func TestFlagsAfterPaths(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "data.csv", []byte(goodRows("text,label")))
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, t.Context(), "run", path, "--label", "label", "--out", out, "--format", "json", "--quiet")
+	if code != 0 || stdout != "" {
+		t.Fatalf("exit %d, stdout %q (want quiet), stderr %s", code, stdout, stderr)
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 || entries[0].Name() != "report.json" {
+		t.Errorf("report folder holds %v, want only report.json", entries)
+	}
+	got := hoistFlags(newApp(nil, nil), []string{"audit", "run", "a.csv", "--label", "y", "-q", "b.csv", "--text=t", "--", "-odd.csv"})
+	want := []string{"audit", "run", "--label", "y", "-q", "--text=t", "a.csv", "b.csv", "--", "-odd.csv"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("hoistFlags = %q, want %q", got, want)
+	}
+}
