@@ -117,7 +117,7 @@ type agreement struct {
 	majorityItems, majorityMatch, majorityTies     int64
 	offending                                      int64
 
-	sample     *firstRows[agreeItem]
+	sample     *audit.FirstRows[agreeItem]
 	disagreeAt rowBits
 	mismatchAt rowBits
 
@@ -130,7 +130,7 @@ func newAgreement(env *audit.Env) audit.Accumulator {
 		env: env, cache: map[string]int32{}, classIdx: map[string]int32{},
 		coinc: map[coKey]int64{}, values: map[int32]int64{}, fleissItems: map[int32]int64{}, fleissSq: map[int32]int64{},
 		fleissTotals: map[mClass]int64{}, pairs: map[pairKey]int64{}, pairItems: map[annPair]int64{},
-		sample: newFirstRows[agreeItem](env.Examples), disagreeAt: rowBits{}, mismatchAt: rowBits{},
+		sample: audit.NewFirstRows[agreeItem](env.Examples), disagreeAt: rowBits{}, mismatchAt: rowBits{},
 	}
 	cfg := env.Config
 	for _, name := range env.Roles.Annotators {
@@ -317,7 +317,7 @@ func (a *agreement) addItem(b *audit.Batch, i int, m int32) {
 	if mismatch {
 		a.mismatchAt.set(pos)
 	}
-	if a.sample.full(pos) {
+	if a.sample.Full(pos) {
 		return
 	}
 	item := agreeItem{ratings: make([]string, len(a.ratings)), disagree: disagree, mismatch: mismatch, ref: b.Ref(i)}
@@ -329,7 +329,7 @@ func (a *agreement) addItem(b *audit.Batch, i int, m int32) {
 	if !tie {
 		item.majority = a.classNames[top]
 	}
-	a.sample.offer(pos, item)
+	a.sample.Offer(pos, item)
 }
 
 func (a *agreement) Merge(other audit.Accumulator) {
@@ -371,7 +371,7 @@ func (a *agreement) Merge(other audit.Accumulator) {
 	a.majorityMatch += o.majorityMatch
 	a.majorityTies += o.majorityTies
 	a.offending += o.offending
-	a.sample.merge(o.sample)
+	a.sample.Merge(o.sample)
 	a.disagreeAt.merge(o.disagreeAt)
 	a.mismatchAt.merge(o.mismatchAt)
 }
@@ -550,24 +550,24 @@ func (a *agreement) Result(*audit.Summary) audit.CheckResult {
 		r.Summary = detail + "."
 	}
 
-	for _, it := range a.sample.items {
+	for _, it := range a.sample.Items() {
 		ratings := map[string]any{}
-		for j, c := range it.v.ratings {
+		for j, c := range it.ratings {
 			if c != "" {
 				ratings[a.anns[j]] = c
 			}
 		}
 		title := "annotators disagree"
 		switch {
-		case it.v.disagree && it.v.mismatch:
+		case it.disagree && it.mismatch:
 			title = "annotators disagree and the label is not their majority"
-		case it.v.mismatch:
+		case it.mismatch:
 			title = "label differs from the annotators' majority"
 		}
 		r.Examples = append(r.Examples, audit.Example{
 			Title:  title,
-			Values: map[string]any{"ratings": ratings, "majority": it.v.majority},
-			Rows:   []audit.RowRef{it.v.ref},
+			Values: map[string]any{"ratings": ratings, "majority": it.majority},
+			Rows:   []audit.RowRef{it.ref},
 		})
 	}
 	return r

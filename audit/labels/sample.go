@@ -3,49 +3,10 @@ package labels
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 
 	"dataready/audit"
 )
-
-// firstRows keeps the first n items by RowPos, like audit.RowSample, but
-// with a payload of any type: the same items whatever order the workers
-// saw the rows in.
-type firstRows[T any] struct {
-	n     int
-	items []posItem[T]
-}
-
-type posItem[T any] struct {
-	pos audit.RowPos
-	v   T
-}
-
-func newFirstRows[T any](n int) *firstRows[T] { return &firstRows[T]{n: n} }
-
-// full reports whether an item at pos would be rejected.
-func (s *firstRows[T]) full(pos audit.RowPos) bool {
-	return s.n <= 0 || len(s.items) == s.n && !pos.Less(s.items[len(s.items)-1].pos)
-}
-
-func (s *firstRows[T]) offer(pos audit.RowPos, v T) {
-	if s.full(pos) {
-		return
-	}
-	i := sort.Search(len(s.items), func(i int) bool { return pos.Less(s.items[i].pos) })
-	if len(s.items) < s.n {
-		s.items = append(s.items, posItem[T]{})
-	}
-	copy(s.items[i+1:], s.items[i:len(s.items)-1])
-	s.items[i] = posItem[T]{pos, v}
-}
-
-func (s *firstRows[T]) merge(o *firstRows[T]) {
-	for _, it := range o.items {
-		s.offer(it.pos, it.v)
-	}
-}
 
 // rowBits is a set of row positions, one bit per line, in pages of
 // pageLines lines allocated only where a row is set. It lets a check flag

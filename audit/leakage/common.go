@@ -2,7 +2,6 @@ package leakage
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/zeebo/xxh3"
@@ -108,43 +107,6 @@ func (n nullTokens) isNull(s string) bool {
 func valueHash(buf []byte, v string) (uint64, []byte) {
 	buf = norm.Options{}.Append(buf[:0], v)
 	return xxh3.Hash(buf), buf
-}
-
-// firstRows keeps the first n items by row position, whatever the order
-// they are offered in (audit.RowSample with a payload).
-type firstRows[T any] struct {
-	n     int
-	items []firstItem[T]
-}
-
-type firstItem[T any] struct {
-	pos audit.RowPos
-	v   T
-}
-
-func newFirstRows[T any](n int) *firstRows[T] { return &firstRows[T]{n: n} }
-
-// full reports whether an item at pos would be rejected.
-func (f *firstRows[T]) full(pos audit.RowPos) bool {
-	return f.n <= 0 || len(f.items) == f.n && !pos.Less(f.items[len(f.items)-1].pos)
-}
-
-func (f *firstRows[T]) offer(pos audit.RowPos, v T) {
-	if f.full(pos) {
-		return
-	}
-	i := sort.Search(len(f.items), func(i int) bool { return pos.Less(f.items[i].pos) })
-	if len(f.items) < f.n {
-		f.items = append(f.items, firstItem[T]{})
-	}
-	copy(f.items[i+1:], f.items[i:len(f.items)-1])
-	f.items[i] = firstItem[T]{pos, v}
-}
-
-func (f *firstRows[T]) merge(o *firstRows[T]) {
-	for _, it := range o.items {
-		f.offer(it.pos, it.v)
-	}
 }
 
 // recordRef locates a revisited row, like audit.Batch.Ref: the first id

@@ -61,7 +61,7 @@ type wantedEntity struct {
 	h                     uint64
 	trainRows, holdRows   int64
 	value                 string
-	trainFirst, holdFirst *firstRows[audit.RowRef]
+	trainFirst, holdFirst *audit.FirstRows[audit.RowRef]
 }
 
 type entity struct {
@@ -192,7 +192,7 @@ func (e *entity) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 			break
 		}
 		w := &wantedEntity{col: cd.col, h: cd.h, trainRows: cd.train, holdRows: cd.hold,
-			trainFirst: newFirstRows[audit.RowRef](1), holdFirst: newFirstRows[audit.RowRef](1)}
+			trainFirst: audit.NewFirstRows[audit.RowRef](1), holdFirst: audit.NewFirstRows[audit.RowRef](1)}
 		e.wanted = append(e.wanted, w)
 		wanted[[2]uint64{uint64(cd.col), cd.h}] = w
 	}
@@ -223,8 +223,8 @@ func (e *entity) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 			if role == roleHoldout {
 				side = w.holdFirst
 			}
-			if !side.full(r.Pos) {
-				side.offer(r.Pos, recordRef(s, r))
+			if !side.Full(r.Pos) {
+				side.Offer(r.Pos, recordRef(s, r))
 				if role == roleHoldout {
 					w.value = string(v)
 				}
@@ -338,9 +338,9 @@ func (e *entity) Result(s *audit.Summary) audit.CheckResult {
 				"holdout_rows": w.holdRows,
 			},
 		}
-		for _, side := range []*firstRows[audit.RowRef]{w.trainFirst, w.holdFirst} {
-			for _, it := range side.items {
-				ex.Rows = append(ex.Rows, it.v)
+		for _, side := range []*audit.FirstRows[audit.RowRef]{w.trainFirst, w.holdFirst} {
+			for _, it := range side.Items() {
+				ex.Rows = append(ex.Rows, it)
 			}
 		}
 		r.Examples = append(r.Examples, ex)

@@ -91,12 +91,12 @@ type exact struct {
 	trainClasses map[norm.Key]trainClass
 	pending      []pending
 	counts       [audit.MaxSplits]overlapCounts
-	sample       *firstRows[leak]
+	sample       *audit.FirstRows[leak]
 }
 
 func newExact(env *audit.Env) audit.Accumulator {
 	return &exact{env: env, train: map[norm.Key]uint64{}, classes: classNames{},
-		trainClasses: map[norm.Key]trainClass{}, sample: newFirstRows[leak](env.Examples)}
+		trainClasses: map[norm.Key]trainClass{}, sample: audit.NewFirstRows[leak](env.Examples)}
 }
 
 func (e *exact) Add(b *audit.Batch) {
@@ -192,8 +192,8 @@ func (e *exact) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 				e.count(r.Split, e.relation(s, r.Key, class))
 			}
 		}
-		if !e.sample.full(r.Pos) {
-			e.sample.offer(r.Pos, leak{ref: recordRef(s, r), key: r.Key, first: first, class: class})
+		if !e.sample.Full(r.Pos) {
+			e.sample.Offer(r.Pos, leak{ref: recordRef(s, r), key: r.Key, first: first, class: class})
 		}
 	}
 }
@@ -261,8 +261,8 @@ func (e *exact) Result(s *audit.Summary) audit.CheckResult {
 		r.Summary = fmt.Sprintf("%d of %d holdout rows (%s) repeat a train row: %d with the same label, %d with another label.",
 			total.inTrain, holdoutRows, percent(rate), total.same, total.different)
 	}
-	for _, it := range e.sample.items {
-		l := it.v
+	for _, it := range e.sample.Items() {
+		l := it
 		title := "holdout row repeats a train row"
 		switch e.relation(s, l.key, l.class) {
 		case relSame:

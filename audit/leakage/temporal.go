@@ -158,11 +158,11 @@ type temporal struct {
 	times       [audit.MaxSplits][]stamp
 	unparseable int64
 	missing     int64
-	bad         *firstRows[badTime]
+	bad         *audit.FirstRows[badTime]
 
 	// Filled by Revisit.
 	early  [audit.MaxSplits]int64
-	sample *firstRows[earlyRow]
+	sample *audit.FirstRows[earlyRow]
 	cut    int64 // train_max
 }
 
@@ -178,7 +178,7 @@ func newTemporal(env *audit.Env) audit.Accumulator {
 		col = env.Column(env.Roles.Time)
 	}
 	return &temporal{env: env, col: col, nulls: newNullTokens(env.Config),
-		bad: newFirstRows[badTime](maxBadShown), sample: newFirstRows[earlyRow](env.Examples)}
+		bad: audit.NewFirstRows[badTime](maxBadShown), sample: audit.NewFirstRows[earlyRow](env.Examples)}
 }
 
 func (t *temporal) Add(b *audit.Batch) {
@@ -195,8 +195,8 @@ func (t *temporal) Add(b *audit.Batch) {
 		ns, ok := parseTime(v)
 		if !ok {
 			t.unparseable++
-			if pos := b.Pos(i); !t.bad.full(pos) {
-				t.bad.offer(pos, badTime{b.Ref(i), strings.Clone(v)})
+			if pos := b.Pos(i); !t.bad.Full(pos) {
+				t.bad.Offer(pos, badTime{b.Ref(i), strings.Clone(v)})
 			}
 			continue
 		}
@@ -220,7 +220,7 @@ func (t *temporal) Merge(other audit.Accumulator) {
 	}
 	t.unparseable += o.unparseable
 	t.missing += o.missing
-	t.bad.merge(o.bad)
+	t.bad.Merge(o.bad)
 }
 
 // skipReason says why the check does not apply, "" when it does.
@@ -271,11 +271,11 @@ func (t *temporal) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 	}
 	roles := splitRoles(s.Splits)
 	return func(r *audit.RowRecord) {
-		if roles[r.Split] != roleHoldout || t.sample.full(r.Pos) {
+		if roles[r.Split] != roleHoldout || t.sample.Full(r.Pos) {
 			return
 		}
 		if st, ok := stampAt(t.times[r.Split], pack(r.Pos)); ok && st.t < t.cut {
-			t.sample.offer(r.Pos, earlyRow{recordRef(s, r), st.t})
+			t.sample.Offer(r.Pos, earlyRow{recordRef(s, r), st.t})
 		}
 	}
 }
@@ -333,19 +333,19 @@ func (t *temporal) Result(s *audit.Summary) audit.CheckResult {
 		r.Summary += fmt.Sprintf(" %d time values do not parse and are left out.", t.unparseable)
 		ex := audit.Example{Title: "time values that do not parse", Values: map[string]any{"unparseable": t.unparseable}}
 		var shown []string
-		for _, it := range t.bad.items {
-			ex.Rows = append(ex.Rows, it.v.ref)
-			shown = append(shown, it.v.value)
+		for _, it := range t.bad.Items() {
+			ex.Rows = append(ex.Rows, it.ref)
+			shown = append(shown, it.value)
 		}
 		ex.Values["values"] = shown
 		r.Examples = append(r.Examples, ex)
 		r.ExamplesTotal++
 	}
-	for _, it := range t.sample.items {
+	for _, it := range t.sample.Items() {
 		r.Examples = append(r.Examples, audit.Example{
 			Title:  "holdout row dated before the end of train",
-			Values: map[string]any{"time": formatTime(it.v.t), "train_max": formatTime(t.cut)},
-			Rows:   []audit.RowRef{it.v.ref},
+			Values: map[string]any{"time": formatTime(it.t), "train_max": formatTime(t.cut)},
+			Rows:   []audit.RowRef{it.ref},
 		})
 	}
 	return r
