@@ -339,9 +339,7 @@ func (e *entity) Result(s *audit.Summary) audit.CheckResult {
 			},
 		}
 		for _, side := range []*audit.FirstRows[audit.RowRef]{w.trainFirst, w.holdFirst} {
-			for _, it := range side.Items() {
-				ex.Rows = append(ex.Rows, it)
-			}
+			ex.Rows = append(ex.Rows, side.Items()...)
 		}
 		r.Examples = append(r.Examples, ex)
 	}
