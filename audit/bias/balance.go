@@ -50,61 +50,16 @@ type balance struct {
 	// holdoutOnly holds the hashes of the classes Result found only in the
 	// holdout, for Flag.
 	holdoutOnly map[uint64]string
-	counts      [audit.MaxSplits]map[string]int64
-	// first keeps the first rows of each class in each split, for examples.
-	first map[classSplit]*audit.RowSample
-}
-
-type classSplit struct {
-	class string
-	split uint8
+	classTally
 }
 
 func newBalance(env *audit.Env) audit.Accumulator {
-	b := &balance{env: env, first: map[classSplit]*audit.RowSample{}}
-	for i := range b.counts {
-		b.counts[i] = map[string]int64{}
-	}
-	return b
+	return &balance{env: env, classTally: newClassTally()}
 }
 
-func (a *balance) Add(b *audit.Batch) {
-	for i := 0; i < b.Rows; i++ {
-		if b.Missing[i] >= 0 {
-			continue
-		}
-		c, s := b.Class[i], b.Split[i]
-		a.counts[s][c]++
-		k := classSplit{c, s}
-		sample, ok := a.first[k]
-		if !ok {
-			if len(a.first) > maxSampled {
-				continue
-			}
-			sample = audit.NewRowSample(examplesPerClass)
-			a.first[k] = sample
-		}
-		if pos := b.Pos(i); !sample.Full(pos) {
-			sample.Offer(pos, b.Ref(i))
-		}
-	}
-}
+func (a *balance) Add(b *audit.Batch) { a.add(b) }
 
-func (a *balance) Merge(other audit.Accumulator) {
-	o := other.(*balance)
-	for i := range a.counts {
-		for c, n := range o.counts[i] {
-			a.counts[i][c] += n
-		}
-	}
-	for k, s := range o.first {
-		if cur, ok := a.first[k]; ok {
-			cur.Merge(s)
-		} else {
-			a.first[k] = s
-		}
-	}
-}
+func (a *balance) Merge(other audit.Accumulator) { a.merge(&other.(*balance).classTally) }
 
 func (a *balance) Result(s *audit.Summary) audit.CheckResult {
 	bySplit := map[string]any{}

@@ -38,56 +38,17 @@ var LabelShift = audit.Spec{
 // shift is the accumulator of bias.label_shift: labeled rows per split
 // and class, with the first rows of each.
 type shift struct {
-	env    *audit.Env
-	counts [audit.MaxSplits]map[string]int64
-	first  map[classSplit]*audit.RowSample
+	env *audit.Env
+	classTally
 }
 
 func newShift(env *audit.Env) audit.Accumulator {
-	a := &shift{env: env, first: map[classSplit]*audit.RowSample{}}
-	for i := range a.counts {
-		a.counts[i] = map[string]int64{}
-	}
-	return a
+	return &shift{env: env, classTally: newClassTally()}
 }
 
-func (a *shift) Add(b *audit.Batch) {
-	for i := 0; i < b.Rows; i++ {
-		if b.Missing[i] >= 0 {
-			continue
-		}
-		c, s := b.Class[i], b.Split[i]
-		a.counts[s][c]++
-		k := classSplit{c, s}
-		sample, ok := a.first[k]
-		if !ok {
-			if len(a.first) > maxSampled {
-				continue
-			}
-			sample = audit.NewRowSample(examplesPerValue)
-			a.first[k] = sample
-		}
-		if pos := b.Pos(i); !sample.Full(pos) {
-			sample.Offer(pos, b.Ref(i))
-		}
-	}
-}
+func (a *shift) Add(b *audit.Batch) { a.add(b) }
 
-func (a *shift) Merge(other audit.Accumulator) {
-	o := other.(*shift)
-	for i := range a.counts {
-		for c, n := range o.counts[i] {
-			a.counts[i][c] += n
-		}
-	}
-	for k, s := range o.first {
-		if cur, ok := a.first[k]; ok {
-			cur.Merge(s)
-		} else {
-			a.first[k] = s
-		}
-	}
-}
+func (a *shift) Merge(other audit.Accumulator) { a.merge(&other.(*shift).classTally) }
 
 // classShift is one class's share in train and in one holdout split.
 type classShift struct {
