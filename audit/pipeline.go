@@ -606,6 +606,10 @@ func resolveRoles(cfg *Config, columns []string) (Roles, layout, error) {
 			lay.features = append(lay.features, i)
 		}
 	}
+	if cfg.Text == "" && len(lay.features) == 0 {
+		return roles, lay, &ConfigError{Key: "text", Err: errors.New("no text column and no feature column: every row would have the same row key; " +
+			"set text, or leave some columns out of ids/exclude/annotators so they describe the rows")}
+	}
 	return roles, lay, nil
 }
 

@@ -474,3 +474,16 @@ func TestSegmentsAndReference(t *testing.T) {
 		t.Errorf("err = %v, want one naming bad.csv and channel", err)
 	}
 }
+
+// TestNoRowKeyIsAConfigError: without a text column and with every other
+// column given a role, all rows would share one row key.
+func TestNoRowKeyIsAConfigError(t *testing.T) {
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{write(t, t.TempDir(), "d.csv", "id,label\n1,a\n2,b\n")}
+	cfg.Label, cfg.IDs = "label", []string{"id"}
+	_, err := audit.Run(t.Context(), cfg, audit.RunOptions{Specs: registry.Checks()})
+	var ce *audit.ConfigError
+	if !errors.As(err, &ce) || ce.Key != "text" {
+		t.Errorf("err = %v, want a config error on text", err)
+	}
+}

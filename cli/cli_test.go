@@ -224,3 +224,36 @@ func TestFlagsAfterPaths(t *testing.T) {
 		t.Errorf("hoistFlags = %q, want %q", got, want)
 	}
 }
+
+// TestInitWritesAConfigThatRuns: init guesses the roles, writes inputs
+// relative to the config's folder, and the config runs.
+func TestInitWritesAConfigThatRuns(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.Mkdir("data", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, "data", "tickets.csv", []byte(goodRows("message,label")))
+	if err := os.Mkdir("conf", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, t.Context(), "init", "--out", "conf/audit.yaml", "data/tickets.csv")
+	if code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	yaml, err := os.ReadFile("conf/audit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(yaml), `"../data/tickets.csv"`) || !strings.Contains(string(yaml), `label: "label"`) {
+		t.Errorf("audit.yaml:\n%s\nwant the input relative to conf/ and label guessed", yaml)
+	}
+	code, _, stderr = runCLI(t, t.Context(), "run", "--quiet", "--out", "out", "--format", "json", "--config", "conf/audit.yaml")
+	if code != 0 {
+		t.Errorf("run with the written config: exit %d: %s", code, stderr)
+	}
+	code, _, _ = runCLI(t, t.Context(), "init", "--out", "conf/audit.yaml", "data/tickets.csv")
+	if code != ExitCannotAudit {
+		t.Errorf("init over an existing file without --force: exit %d, want 2", code)
+	}
+}

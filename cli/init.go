@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -41,11 +42,35 @@ func initCommand() *cli.Command {
 				return err
 			}
 			g := inspect.Roles(cols)
-			if err := reports.WriteFile(out, []byte(inspect.YAML(g, paths, cols))); err != nil {
+			if err := reports.WriteFile(out, []byte(inspect.YAML(g, relativeTo(out, paths), cols))); err != nil {
 				return err
 			}
 			fmt.Fprintf(c.App.Writer, "wrote %s (label: %q, text: %q); check the guesses before running\n", out, g.Label, g.Text)
 			return nil
 		},
 	}
+}
+
+// relativeTo rewrites relative paths so that they resolve against the
+// folder of the config file at out, as audit.yaml's inputs do.
+func relativeTo(out string, paths []string) []string {
+	dir, err := filepath.Abs(filepath.Dir(out))
+	if err != nil {
+		return paths
+	}
+	res := make([]string, len(paths))
+	for i, p := range paths {
+		res[i] = p
+		if filepath.IsAbs(p) {
+			continue
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(dir, abs); err == nil {
+			res[i] = filepath.ToSlash(rel)
+		}
+	}
+	return res
 }

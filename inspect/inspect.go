@@ -205,6 +205,28 @@ func Roles(cols []Column) Guess {
 			taken[c.Name] = true
 		}
 	}
+	// A row key needs a text or at least one feature: if every other column
+	// became an id by uniqueness alone, keep those columns as features.
+	if g.Text == "" {
+		features := 0
+		for _, c := range cols {
+			if !taken[c.Name] {
+				features++
+			}
+		}
+		if features == 0 {
+			var kept []string
+			for _, id := range g.IDs {
+				if strings.HasPrefix(g.Why["ids."+id], "all ") {
+					delete(g.Why, "ids."+id)
+					taken[id] = false
+					continue
+				}
+				kept = append(kept, id)
+			}
+			g.IDs = kept
+		}
+	}
 	for _, c := range cols {
 		if !taken[c.Name] && c.Type == source.TypeString && c.Distinct >= 2 && c.Distinct <= 50 {
 			g.Segments = append(g.Segments, c.Name)
