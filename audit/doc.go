@@ -1,13 +1,21 @@
 // Package audit owns the domain of dataready: the configuration (Config),
-// the report model (Report, CheckResult, Example, Problem), the contract
-// every check implements (Spec, Accumulator), the prepared batch every check
-// reads (Batch), and the concurrent pipeline (Run) that streams the inputs
-// through N workers and merges their accumulators.
+// the report model (Report, CheckResult, Example, Problem, Finding), the
+// contract every check implements (Spec, Accumulator, and the optional
+// Flagger and Revisitor), the prepared batch every check reads (Batch), and
+// the concurrent pipeline (Run) that streams the inputs through N workers
+// and merges their accumulators.
+//
+// Besides the checks' accumulators, the pipeline owns shared state: the key
+// table (one entry per row key), the near-duplicate index of the text column
+// when a check uses it, and a per-worker spill of compact row records that
+// is read back after the merge for findings and for checks that revisit
+// rows (so that memory grows with distinct keys, never with rows).
 //
 // Arrow memory: the pipeline owns every record batch. A batch is valid only
 // during Accumulator.Add; an accumulator that keeps a value copies it.
 //
-// Concurrency: Run starts one reader goroutine per input file in turn and N
-// workers; each worker owns one accumulator per check, so Add never needs a
-// lock. Merge and Result run on one goroutine after the workers finish.
+// Concurrency: Run reads the input files in turn on one goroutine and
+// decodes their units on N workers; each worker owns one accumulator per
+// check, so Add never needs a lock. Merge, Revisit and Result run on one
+// goroutine after the workers finish; Flag predicates may run concurrently.
 package audit
