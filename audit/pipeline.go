@@ -708,16 +708,9 @@ func Decide(checks []CheckResult) (Verdict, string) {
 	}
 	switch {
 	case len(fails) > 0:
-		return NotReady, fmt.Sprintf("not ready: %s — %s", plural(len(fails), "check fails", "checks fail"), strings.Join(fails, ", "))
+		return NotReady, fmt.Sprintf("not ready: %s — %s", Plural(int64(len(fails)), "check fails", "checks fail"), strings.Join(fails, ", "))
 	case len(warns) > 0:
-		return ReadyWithWarnings, fmt.Sprintf("ready with warnings: %s — %s", plural(len(warns), "check warns", "checks warn"), strings.Join(warns, ", "))
+		return ReadyWithWarnings, fmt.Sprintf("ready with warnings: %s — %s", Plural(int64(len(warns)), "check warns", "checks warn"), strings.Join(warns, ", "))
 	}
 	return Ready, "ready: every check passes"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -156,7 +156,7 @@ func (a *balance) Result(s *audit.Summary) audit.CheckResult {
 		r.Summary = fmt.Sprintf("There are no labeled rows in %s.", base)
 	case len(classes) == 1:
 		r.Status = audit.Fail
-		r.Summary = fmt.Sprintf("%s has a single class %q: there is nothing to classify.", capital(base), majority)
+		r.Summary = fmt.Sprintf("%s has a single class %q: there is nothing to classify.", audit.Capitalize(base), majority)
 	case len(holdoutOnly) > 0:
 		r.Status = audit.Fail
 		r.Summary = fmt.Sprintf("%d class(es) appear in the holdout but never in train (%s); imbalance ratio %.1f.", len(holdoutOnly), list(holdoutOnly), ratio)
@@ -236,11 +236,4 @@ func list(names []string) string {
 		out += fmt.Sprintf("%q", n)
 	}
 	return out
-}
-
-func capital(s string) string {
-	if s == "" {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
 }

@@ -193,7 +193,7 @@ func (a *disparity) Result(s *audit.Summary) audit.CheckResult {
 	}
 	classes := sortedKeys(overall)
 	if len(classes) < 2 {
-		return audit.CheckResult{Status: audit.Skip, Summary: fmt.Sprintf("%s has %s, so no label distribution can differ across segments.", sentence(base), plural(int64(len(classes)), "class", "classes"))}
+		return audit.CheckResult{Status: audit.Skip, Summary: fmt.Sprintf("%s has %s, so no label distribution can differ across segments.", sentence(base), audit.Plural(int64(len(classes)), "class", "classes"))}
 	}
 	minRows := a.env.Params["min_rows"]
 	warn, warnV, alpha := a.env.Params["warn"], a.env.Params["warn_cramers_v"], a.env.Params["alpha"]

@@ -297,7 +297,7 @@ func (a *missingness) Result(s *audit.Summary) audit.CheckResult {
 	if len(flags) > 0 {
 		fl := flags[0]
 		parts = append(parts, fmt.Sprintf("%s a null rate %g or more points away from the rest of the column (first: %s is null in %.1f%% of %s %q rows, %.1f%% elsewhere)",
-			plural(int64(len(flags)), "segment value has", "segment values have"), 100*warn, a.names[fl.feat], 100*fl.rate, a.dims[fl.dim].Name, fl.value, 100*fl.restRate))
+			audit.Plural(int64(len(flags)), "segment value has", "segment values have"), 100*warn, a.names[fl.feat], 100*fl.rate, a.dims[fl.dim].Name, fl.value, 100*fl.restRate))
 	}
 	if len(overflowed) > 0 {
 		parts = append(parts, fmt.Sprintf("%s more than %d distinct values and could not be analysed: bucket or group it", columnsNoun(overflowed), maxTracked))

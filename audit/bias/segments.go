@@ -666,16 +666,16 @@ func (a *coverage) Result(s *audit.Summary) audit.CheckResult {
 		r.Status = audit.Pass
 	}
 	if unseenN > 0 {
-		parts = append(parts, fmt.Sprintf("%s in the holdout but never in train (%s)", plural(unseenN, "value appears", "values appear"), valueList(reports, func(c columnReport) []string { return c.unseen })))
+		parts = append(parts, fmt.Sprintf("%s in the holdout but never in train (%s)", audit.Plural(unseenN, "value appears", "values appear"), valueList(reports, func(c columnReport) []string { return c.unseen })))
 	}
 	if rareN > 0 {
-		parts = append(parts, fmt.Sprintf("%s fewer than %g labeled train rows (%s)", plural(rareN, "holdout value has", "holdout values have"), minRows, valueList(reports, func(c columnReport) []string { return c.rare })))
+		parts = append(parts, fmt.Sprintf("%s fewer than %g labeled train rows (%s)", audit.Plural(rareN, "holdout value has", "holdout values have"), minRows, valueList(reports, func(c columnReport) []string { return c.rare })))
 	}
 	if len(divergent) > 0 {
 		parts = append(parts, fmt.Sprintf("the value distribution of train and holdout differs (JS divergence above %g: %s)", warnJS, strings.Join(divergent, ", ")))
 	}
 	if emptyN > 0 {
-		parts = append(parts, fmt.Sprintf("%s (a value with at least %g labeled train rows lacks a class of at least %g%% of train)", plural(emptyN, "train cell is empty", "train cells are empty"), minRows, 100*minShare))
+		parts = append(parts, fmt.Sprintf("%s (a value with at least %g labeled train rows lacks a class of at least %g%% of train)", audit.Plural(emptyN, "train cell is empty", "train cells are empty"), minRows, 100*minShare))
 	}
 	if len(overflowed) > 0 {
 		parts = append(parts, fmt.Sprintf("%s more than %d distinct values and could not be analysed: bucket or group it", columnsNoun(overflowed), maxTracked))
@@ -823,13 +823,6 @@ func valueList(reports []columnReport, pick func(columnReport) []string) string 
 		return strings.Join(all[:5], ", ") + fmt.Sprintf(", and %d more", len(all)-5)
 	}
 	return strings.Join(all, ", ")
-}
-
-func plural(n int64, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func columnsWord(cols, combos int) string {

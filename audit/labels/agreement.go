@@ -530,7 +530,7 @@ func (a *agreement) Result(*audit.Summary) audit.CheckResult {
 	fail, warn := a.env.Params["fail"], a.env.Params["warn"]
 	left := ""
 	if a.single > 0 {
-		left = fmt.Sprintf("; %s with a single rating left out", plural(a.single, "row", "rows"))
+		left = fmt.Sprintf("; %s with a single rating left out", audit.Plural(a.single, "row", "rows"))
 	}
 	detail := fmt.Sprintf("Krippendorff's alpha (%s) is %.3f over %d items rated by two or more of the %d annotators (%d disagree%s)",
 		a.level(), alpha, a.items, len(a.anns), a.disagreeing, left)
@@ -544,7 +544,7 @@ func (a *agreement) Result(*audit.Summary) audit.CheckResult {
 	case a.unordered > 0:
 		r.Status = audit.Warn
 		r.Summary = fmt.Sprintf("%s, but %s left out.", detail,
-			plural(a.unordered, "rating outside labels.ordinal_order was", "ratings outside labels.ordinal_order were"))
+			audit.Plural(a.unordered, "rating outside labels.ordinal_order was", "ratings outside labels.ordinal_order were"))
 	default:
 		r.Status = audit.Pass
 		r.Summary = detail + "."

@@ -182,7 +182,7 @@ func (a *allowed) Result(s *audit.Summary) audit.CheckResult {
 			names[i] = o.class
 		}
 		r.Summary = fmt.Sprintf("%s carry %s outside labels.allowed: %s.",
-			plural(rows, "labeled row", "labeled rows"), plural(int64(len(list)), "class", "classes"), quoteList(names))
+			audit.Plural(rows, "labeled row", "labeled rows"), audit.Plural(int64(len(list)), "class", "classes"), quoteList(names))
 	}
 	sampled := len(a.first) <= maxOutsideSampled
 	for i, o := range list {

@@ -215,7 +215,7 @@ func (c *conflicts) Result(s *audit.Summary) audit.CheckResult {
 		r.Summary = fmt.Sprintf("No row key carries two different classes among the %d labeled rows.", labeled)
 	} else {
 		r.Summary = fmt.Sprintf("%s carry two or more classes: %d of %d labeled rows (%.2f%%), %d of the groups across splits.",
-			plural(groups, "row key", "row keys"), rows, labeled, 100*rate, cross)
+			audit.Plural(groups, "row key", "row keys"), rows, labeled, 100*rate, cross)
 	}
 
 	for _, k := range c.order {

@@ -118,20 +118,11 @@ func (n *nearConflicts) example(s *audit.Summary, p similar.Pair) audit.Example 
 			ref.Label += " (and others: exact conflict)"
 		}
 		if text, ok, err := s.TextIndex.Text(e.Key); err == nil && ok {
-			ref.Text = cut(text, 200)
+			ref.Text = audit.CutRunes(text, 200)
 		}
 		ex.Rows = append(ex.Rows, ref)
 	}
 	return ex
-}
-
-// cut shortens s to at most n runes, marking the cut with an ellipsis.
-func cut(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }
 
 // Flag marks every labeled row whose text is in a near-conflict pair.

@@ -225,7 +225,7 @@ func (v *variants) Result(s *audit.Summary) audit.CheckResult {
 			names = append(names, sp.spelling)
 		}
 		r.Summary = fmt.Sprintf("%s only in case, spacing or punctuation; %s use a less frequent spelling (largest: %s).",
-			plural(int64(len(groups)), "group of labels differs", "groups of labels differ"), plural(variantRows, "row", "rows"), quoteList(names))
+			audit.Plural(int64(len(groups)), "group of labels differs", "groups of labels differ"), audit.Plural(variantRows, "row", "rows"), quoteList(names))
 	}
 
 	for i, g := range groups {

@@ -153,7 +153,7 @@ func (n *nearDuplicates) Result(s *audit.Summary) audit.CheckResult {
 		for _, e := range []similar.Entry{m.Query, m.Target} {
 			ref := s.RefAt(audit.UnpackPos(e.Pos), e.Split)
 			if text, ok, err := s.TextIndex.Text(e.Key); err == nil && ok {
-				ref.Text = cutRunes(text, 200)
+				ref.Text = audit.CutRunes(text, 200)
 			}
 			ex.Rows = append(ex.Rows, ref)
 		}
@@ -176,13 +176,4 @@ func (n *nearDuplicates) Flag(s *audit.Summary) func(*audit.RowRecord) (string, 
 
 func sortMatches(ms []similar.Match) {
 	sort.Slice(ms, func(i, j int) bool { return ms[i].Query.Pos < ms[j].Query.Pos })
-}
-
-// cutRunes shortens s to at most n runes, marking the cut with an ellipsis.
-func cutRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

@@ -87,10 +87,10 @@ func (p *pilot) Result(s *audit.Summary) audit.CheckResult {
 		r.Summary = fmt.Sprintf("Only %s; a pilot needs at least %g.", detail, fail)
 	case float64(usable) < warn:
 		r.Status = audit.Warn
-		r.Summary = fmt.Sprintf("%s: above the minimum of %g, below the recommended %g.", capital(detail), fail, warn)
+		r.Summary = fmt.Sprintf("%s: above the minimum of %g, below the recommended %g.", audit.Capitalize(detail), fail, warn)
 	default:
 		r.Status = audit.Pass
-		r.Summary = fmt.Sprintf("%s: at least the recommended %g.", capital(detail), warn)
+		r.Summary = fmt.Sprintf("%s: at least the recommended %g.", audit.Capitalize(detail), warn)
 	}
 
 	// Examples: the largest groups that do not count fully, conflicts first.
@@ -120,13 +120,6 @@ func (p *pilot) Result(s *audit.Summary) audit.CheckResult {
 		})
 	}
 	return r
-}
-
-func capital(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // Flag marks labeled rows that do not count as usable examples: every row
