@@ -73,7 +73,7 @@ func (n *nearDuplicates) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 			}
 		}
 	}
-	matches, stats, err := s.TextIndex.Best(n.env.Params["threshold"],
+	matches, stats, err := s.TextIndex.First(n.env.Params["threshold"],
 		func(e similar.Entry) bool { return e.Splits&holdoutMask != 0 && e.Splits&trainMask == 0 },
 		func(e similar.Entry) bool { return e.Splits&trainMask != 0 })
 	if err != nil {
@@ -139,7 +139,7 @@ func (n *nearDuplicates) Result(s *audit.Summary) audit.CheckResult {
 		r.Summary = fmt.Sprintf("%d of %d holdout rows (%.1f%%) nearly repeat a train text (similarity ≥ %g) without being exact twins.",
 			near, rows, 100*rate, p["threshold"])
 	}
-	// Examples: matches in holdout order (Best orders them by query position).
+	// Examples: matches in holdout order (First orders them by query position).
 	ordered := make([]similar.Match, 0, len(n.matches))
 	for _, m := range n.matches {
 		ordered = append(ordered, m)

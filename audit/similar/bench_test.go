@@ -163,6 +163,12 @@ func BenchmarkIndex(b *testing.B) {
 				func(e Entry) bool { return e.Splits&train != 0 })
 			return len(ms), st, err
 		}},
+		{"first", func() (int, Stats, error) {
+			ms, st, err := ix.First(DefaultThreshold,
+				func(e Entry) bool { return e.Splits == holdout },
+				func(e Entry) bool { return e.Splits&train != 0 })
+			return len(ms), st, err
+		}},
 	}
 	for _, q := range queries {
 		b.Run(q.name, func(b *testing.B) {
@@ -178,6 +184,7 @@ func BenchmarkIndex(b *testing.B) {
 			b.ReportMetric(float64(found), "found")
 			b.ReportMetric(float64(st.Kept), "kept")
 			b.ReportMetric(float64(st.Verified), "verified")
+			b.ReportMetric(float64(st.Pairs), "pairs")
 			b.ReportMetric(float64(st.CappedBuckets), "capped")
 		})
 	}

@@ -71,7 +71,7 @@ func (ix *Index) Pairs(threshold float64, keep func(a, b Entry) bool) ([]Pair, S
 	if keep != nil {
 		accept = func(i, j uint32) bool { return keep(ix.st.rec(int(i)).Entry, ix.st.rec(int(j)).Entry) }
 	}
-	found, st, err := ix.scan(threshold, accept)
+	found, st, err := ix.scan(threshold, accept, nil)
 	if err != nil {
 		return nil, st, err
 	}
@@ -89,7 +89,26 @@ func (ix *Index) Pairs(threshold float64, keep func(a, b Entry) bool) ([]Pair, S
 // its closest train text" costs no more than those pairs. query and target
 // are called once per entry. threshold may not be below Options.Threshold.
 func (ix *Index) Best(threshold float64, query, target func(Entry) bool) ([]Match, Stats, error) {
-	const isQuery, isTarget = 1, 2
+	return ix.match(threshold, query, target, false)
+}
+
+// First returns a match for every entry q with query(q) for which Best
+// returns one, and only for those, ordered by Query.Pos; but it stops
+// looking as soon as it has one. Bands are searched one after the other: a
+// query's target is the most similar target (ties to the smallest Pos)
+// among those at or above threshold in its bucket of the first band that
+// has one, and the query forms no pair in later bands. So the set of
+// queries matched, and a count of them, is exactly Best's, and each
+// reported similarity is exact, but the target need not be the most
+// similar one of the whole index. A query with many near duplicates among
+// the targets (template texts) costs one bucket's pairs instead of all of
+// them. The result depends only on the index's contents, like Best's.
+func (ix *Index) First(threshold float64, query, target func(Entry) bool) ([]Match, Stats, error) {
+	return ix.match(threshold, query, target, true)
+}
+
+// match is Best, or First when first is set.
+func (ix *Index) match(threshold float64, query, target func(Entry) bool, first bool) ([]Match, Stats, error) {
 	ix.sortRecords() // record numbers must not change after flags are set
 	flags := make([]uint8, ix.st.len())
 	for i := range flags {
@@ -105,7 +124,11 @@ func (ix *Index) Best(threshold float64, query, target func(Entry) bool) ([]Matc
 		return flags[i]&isQuery != 0 && flags[j]&isTarget != 0 ||
 			flags[j]&isQuery != 0 && flags[i]&isTarget != 0
 	}
-	found, st, err := ix.scan(threshold, accept)
+	var done *firstMatch
+	if first {
+		done = &firstMatch{flags: flags, matched: make([]bool, len(flags))}
+	}
+	found, st, err := ix.scan(threshold, accept, done)
 	if err != nil {
 		return nil, st, err
 	}
@@ -135,6 +158,44 @@ func (ix *Index) Best(threshold float64, query, target func(Entry) bool) ([]Matc
 	return out, st, nil
 }
 
+// Record flags of Best and First.
+const (
+	isQuery  = 1
+	isTarget = 2
+)
+
+// firstMatch is First's state: which records are queries, and which
+// queries have a match. A query is in one bucket per band, so only the
+// worker verifying that bucket reads or writes its mark during a band, and
+// bands are separated by the scan's barrier: no mark needs a lock.
+type firstMatch struct {
+	flags   []uint8
+	matched []bool
+}
+
+// done reports whether the pair (i, j) can give no query a first match:
+// neither side is an unmatched query whose other side is a target.
+func (f *firstMatch) done(i, j uint32) bool {
+	return !f.serves(i, j) && !f.serves(j, i)
+}
+
+// serves reports whether the pair (q, t) would match query q.
+func (f *firstMatch) serves(q, t uint32) bool {
+	return f.flags[q]&isQuery != 0 && f.flags[t]&isTarget != 0 && !f.matched[q]
+}
+
+// mark records the queries that the verified pairs in found match.
+func (f *firstMatch) mark(found []found) {
+	for _, p := range found {
+		if f.serves(p.i, p.j) {
+			f.matched[p.i] = true
+		}
+		if f.serves(p.j, p.i) {
+			f.matched[p.j] = true
+		}
+	}
+}
+
 // compareEntries orders entries by Pos, then Key (Pos is unique per row, so
 // Key only matters if a caller breaks that rule).
 func compareEntries(a, b *Entry) int {
@@ -160,7 +221,10 @@ const _ = uint(32 - maxBands)
 // in the first band whose bucket generated it: a later band that meets it
 // checks the earlier bands' hashes and whether their buckets' caps left
 // the pair out. So no set of pairs is ever held besides the results.
-func (ix *Index) scan(threshold float64, accept func(i, j uint32) bool) ([]found, Stats, error) {
+// With first (First), a pair whose query is already matched is not formed,
+// and the queries of a bucket's verified pairs are marked when the bucket
+// is done.
+func (ix *Index) scan(threshold float64, accept func(i, j uint32) bool, first *firstMatch) ([]found, Stats, error) {
 	st := Stats{Texts: int64(ix.st.len()), Truncated: ix.long, Bands: ix.bands, Rows: ix.rows}
 	if ix.closed {
 		return nil, st, ErrClosed
@@ -186,7 +250,7 @@ func (ix *Index) scan(threshold float64, accept func(i, j uint32) bool) ([]found
 	}
 	ws := make([]*scanWorker, nw)
 	for w := range ws {
-		ws[w] = &scanWorker{ix: ix, threshold: threshold, reject: rejectBelow(threshold), accept: accept}
+		ws[w] = &scanWorker{ix: ix, threshold: threshold, reject: rejectBelow(threshold), accept: accept, first: first}
 	}
 	items := make([]uint64, n)
 	tmp := make([]uint64, n)
@@ -261,6 +325,7 @@ type scanWorker struct {
 	threshold float64
 	reject    float64 // rejectBelow(threshold)
 	accept    func(i, j uint32) bool
+	first     *firstMatch // nil but for First
 
 	band  int
 	tails []uint32 // see scan; read only for the bands before band
@@ -292,7 +357,7 @@ func (w *scanWorker) bucket(items []uint64) {
 		for b := a + 1; b < len(m); b++ {
 			j := m[b]
 			w.st.BucketPairs++
-			if !w.accept(i, j) || w.seenBefore(i, j) {
+			if !w.accept(i, j) || w.first != nil && w.first.done(i, j) || w.seenBefore(i, j) {
 				continue
 			}
 			w.st.Kept++
@@ -304,8 +369,12 @@ func (w *scanWorker) bucket(items []uint64) {
 		}
 	}
 	if len(w.pend) > 0 {
+		from := len(w.found)
 		if err := w.verify(m); err != nil {
 			w.err = err
+		}
+		if w.first != nil {
+			w.first.mark(w.found[from:])
 		}
 	}
 }

@@ -474,6 +474,30 @@ func TestBest(t *testing.T) {
 	if r := float64(exact) / float64(len(want)); r < 0.95 {
 		t.Errorf("best match found for %.4f of holdout texts, want ≥ 0.95", r)
 	}
+	// First matches exactly Best's queries, each to a train text whose
+	// similarity is the brute-force one and at least the threshold.
+	firsts, _, err := ix.First(DefaultThreshold, query, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(firsts) != len(matches) {
+		t.Fatalf("First matched %d holdout texts, Best %d", len(firsts), len(matches))
+	}
+	other := 0
+	for n, m := range firsts {
+		q, c := byPos[m.Query.Pos], byPos[m.Target.Pos]
+		switch {
+		case m.Query != matches[n].Query:
+			t.Fatalf("First's match %d is for %+v, Best's for %+v", n, m.Query, matches[n].Query)
+		case splits[c]&train == 0:
+			t.Errorf("First matched %q to %q, not a train text", texts[q].norm, texts[c].norm)
+		case m.Similarity != refSim[[2]int{q, c}] || m.Similarity < DefaultThreshold:
+			t.Errorf("First's match %q / %q: similarity %v, reference %v", texts[q].norm, texts[c].norm, m.Similarity, refSim[[2]int{q, c}])
+		case m.Target != matches[n].Target:
+			other++
+		}
+	}
+	t.Logf("First chose another target than Best for %d of %d holdout texts", other, len(firsts))
 }
 
 // TestMergeDeterministic builds the index over one partition and over four,
@@ -532,6 +556,8 @@ func TestMergeDeterministic(t *testing.T) {
 		Stats   Stats
 		Matches []Match
 		MStats  Stats
+		Firsts  []Match
+		FStats  Stats
 		Entries []Entry
 	}
 	run := func(ix *Index) result {
@@ -545,11 +571,15 @@ func TestMergeDeterministic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		fs, fst, err := ix.First(DefaultThreshold, func(e Entry) bool { return e.Splits == 2 }, func(e Entry) bool { return e.Splits&1 != 0 })
+		if err != nil {
+			t.Fatal(err)
+		}
 		var entries []Entry
 		for i := range ix.Len() {
 			entries = append(entries, ix.st.rec(i).Entry)
 		}
-		return result{pairs, st, ms, mst, entries}
+		return result{pairs, st, ms, mst, fs, fst, entries}
 	}
 	want := run(build(1, []int{0}, false, 1))
 	if len(want.Pairs) == 0 || len(want.Matches) == 0 {
