@@ -1,6 +1,9 @@
 package audit
 
-import "dataready/audit/similar"
+import (
+	"dataready/audit/norm"
+	"dataready/audit/similar"
+)
 
 // Summary is what every check's Result may read besides its own state: the
 // configuration, the splits, row counts and the shared key table, all
@@ -24,6 +27,12 @@ type Summary struct {
 	// every worker; nil unless a check uses it (Spec.UsesTextIndex). Its
 	// entries carry PackPos positions, split indexes and class hashes.
 	TextIndex *similar.Index
+	// NearTrainKeys holds the row keys of the holdout texts that
+	// leakage.near_duplicates found near a train text. Its Revisit sets it;
+	// Revisit runs check by check in registry order before the rows are
+	// replayed, so checks registered after it (leakage.entity_overlap) can
+	// read it in their own Revisit. nil when that check did not run.
+	NearTrainKeys map[norm.Key]bool
 }
 
 // RefAt returns the location of a row known by its position and split index.

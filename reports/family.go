@@ -1038,10 +1038,12 @@ const (
 	leakClean
 )
 
-// leakageOverview draws, per holdout split, how its rows leak: one bar for
-// the row content (exact twins by label relation, near duplicates) and one
-// for shared entities. The two are drawn apart because a row can leak both
-// ways and report.json does not count the rows that do.
+// leakageOverview draws, per holdout split, how its rows leak: exact twins
+// by label relation, near duplicates, rows that only a shared entity leaks
+// (leakage.entity_overlap's entity_only_rows) and clean rows, in one bar
+// whose parts exclude each other. Reports without entity_only_rows, or
+// without leakage.exact_overlap, get two bars instead, one for the row
+// content and one for shared entities, since a row can leak both ways.
 func leakageOverview(r *reportData) []visualView {
 	exact, near, entity := r.check("leakage.exact_overlap"), r.check("leakage.near_duplicates"), r.check("leakage.entity_overlap")
 	var exactBy, nearBy, entityBy map[string]any
@@ -1081,6 +1083,18 @@ func leakageOverview(r *reportData) []visualView {
 	}
 	chart := StackedBarChart{Title: "Holdout rows by kind of leak, per holdout split", Segments: leakSegments}
 	used := map[int]bool{leakClean: true}
+	// One bar per split when every split counts its entity-only rows.
+	combined := exactBy != nil && entityBy != nil
+	var sharing []string // per split, rows sharing an entity, for the caption
+	for _, split := range splits {
+		if _, ok := numInt(mapOf(entityBy[split])["entity_only_rows"]); !ok {
+			combined = false
+		}
+	}
+	if combined {
+		chart.Segments = slices.Clone(leakSegments)
+		chart.Segments[leakEntity].Name = "only an entity shared with train"
+	}
 	for _, split := range splits {
 		e, n, en := mapOf(exactBy[split]), mapOf(nearBy[split]), mapOf(entityBy[split])
 		rows := splitRows[split]
@@ -1098,11 +1112,15 @@ func leakageOverview(r *reportData) []visualView {
 			same, _ := numInt(e["same_label"])
 			diff, _ := numInt(e["different_label"])
 			nearRows, _ := numInt(n["holdout_rows_near_train"])
+			var entityOnly int64
+			if combined {
+				entityOnly, _ = numInt(en["entity_only_rows"])
+			}
 			other := max(in-same-diff, 0)
-			clean := max(rows-in-nearRows, 0)
+			clean := max(rows-in-nearRows-entityOnly, 0)
 			values := make([]float64, len(leakSegments))
 			values[leakSame], values[leakDifferent], values[leakNotCompared] = float64(same), float64(diff), float64(other)
-			values[leakNear], values[leakClean] = float64(nearRows), float64(clean)
+			values[leakNear], values[leakEntity], values[leakClean] = float64(nearRows), float64(entityOnly), float64(clean)
 			for i, v := range values {
 				if v > 0 {
 					used[i] = true
@@ -1133,9 +1151,24 @@ func leakageOverview(r *reportData) []visualView {
 			if n == nil {
 				label = "row key"
 			}
-			chart.Bars = append(chart.Bars, StackedBar{Group: fmt.Sprintf("%s · %s rows", split, intText(rows)), Label: label, Values: values, Note: strings.Join(parts, ", ")})
+			if combined {
+				// Short: the bar's titles give each part's share.
+				parts = []string{fmt.Sprintf("%s exact", intText(in))}
+				if n != nil {
+					parts = append(parts, intText(nearRows)+" near")
+				}
+				parts = append(parts, intText(entityOnly)+" entity only")
+				shared, _ := numInt(en["holdout_rows"])
+				sharing = append(sharing, fmt.Sprintf("%s %s of %s", split, intText(shared), intText(rows)))
+				label = "all leaks"
+			}
+			sep := ", "
+			if combined {
+				sep = " · "
+			}
+			chart.Bars = append(chart.Bars, StackedBar{Group: fmt.Sprintf("%s · %s rows", split, intText(rows)), Label: label, Values: values, Note: strings.Join(parts, sep)})
 		}
-		if en != nil {
+		if en != nil && !combined {
 			shared, _ := numInt(en["holdout_rows"])
 			if shared > 0 {
 				used[leakEntity] = true
@@ -1182,11 +1215,19 @@ func leakageOverview(r *reportData) []visualView {
 	}
 	l := chart.layout()
 	caption := "Each bar is a holdout split's rows. The first splits them by their content: an exact twin in train (same row key), by how its label compares"
+	if combined {
+		caption = "Each bar is a holdout split's rows, each row counted once, by its first kind of leak: an exact twin in train (same row key), by how its label compares"
+	}
 	if usable(near) {
 		caption += ", or a near duplicate (which has no exact twin)"
 	}
-	caption += "."
-	if usable(entity) {
+	if combined {
+		caption += ", or else an id (" + strings.Join(quoteAll(entityCols, 3), ", ") + ") that also occurs in train."
+		caption += " Rows sharing an entity, whatever else they leak: " + strings.Join(sharing, "; ") + "."
+	} else {
+		caption += "."
+	}
+	if usable(entity) && !combined {
 		caption += " The second marks rows whose id (" + strings.Join(quoteAll(entityCols, 3), ", ") + ") also occurs in train. A row can leak both ways; report.json does not count those rows, so the bars are drawn apart rather than stacked into one."
 	}
 	if !usable(near) {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 	"testing"
@@ -134,9 +135,12 @@ func TestHTMLFamilyFixture(t *testing.T) {
 		head := squashed(familySection(t, page, "leakage"))
 		wantAll(t, "leakage overview", head,
 			`<svg class="stacked-bars"`, ">holdout · 800 rows</text>",
-			">27 repeat train (3.4%): 21 same label, 6 another, 16 near (2%)</text>",
-			">26 share an entity (3.2%)</text>",
+			// One bar: 27 exact twins, 16 near duplicates, 26 rows that only
+			// their user leaks (planted on rows of their own), 731 clean.
+			">27 exact · 16 near · 26 entity only</text>", "Rows sharing an entity, whatever else they leak: holdout 26 of 800.",
 			`<title>exact twin, another label: 6 (0.75%)</title>`,
+			`<title>only an entity shared with train: 26 (3.2%)</title>`,
+			`<title>no leak found: 731 (91.4%)</title>`,
 		)
 	})
 
@@ -377,8 +381,26 @@ func TestHTMLLeakageOverview(t *testing.T) {
 			drop("leakage.near_duplicates")(rep)
 			rep.Checks = append(rep.Checks, near)
 		},
-			[]string{">near duplicate of a train row</text>", ">row content</text>", ">27 repeat train (3.4%): 21 same label, 6 another, 12 near (1.5%)</text>", "<title>no leak found: 761 (95.1%)</title>"},
-			[]string{"not measured"}},
+			[]string{">near duplicate of a train row</text>", ">all leaks</text>", ">27 exact · 12 near · 26 entity only</text>", "<title>no leak found: 735 (91.9%)</title>"},
+			[]string{"not measured", ">row content</text>"}},
+		// A report from before entity_only_rows: two bars, drawn apart.
+		{"no entity-only counts", func(rep *audit.Report) {
+			for i, c := range rep.Checks {
+				if c.ID == "leakage.entity_overlap" {
+					// Copies: the fixture's maps are shared between cases.
+					metrics, bySplit := maps.Clone(c.Metrics), map[string]any{}
+					for split, v := range c.Metrics["by_split"].(map[string]any) {
+						m := maps.Clone(v.(map[string]any))
+						delete(m, "entity_only_rows")
+						bySplit[split] = m
+					}
+					metrics["by_split"] = bySplit
+					rep.Checks[i].Metrics = metrics
+				}
+			}
+		},
+			[]string{">row content</text>", ">27 repeat train (3.4%): 21 same label, 6 another, 16 near (2%)</text>", "<title>no leak found: 757 (94.6%)</title>", ">26 share an entity (3.2%)</text>", "report.json does not count those rows"},
+			[]string{">all leaks</text>"}},
 		{"no leakage checks", drop("leakage.exact_overlap", "leakage.near_duplicates", "leakage.entity_overlap"), nil, []string{`<svg class="stacked-bars"`}},
 		{"exact overlap skipped", skip("leakage.exact_overlap"),
 			[]string{`<svg class="stacked-bars"`, ">26 share an entity (3.2%)</text>"}, []string{">row key</text>", "repeat train ("}},

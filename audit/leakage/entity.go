@@ -73,7 +73,10 @@ type entity struct {
 
 	// Filled by Revisit.
 	rowsAny [audit.MaxSplits]int64 // holdout rows with a shared value in any id column
-	wanted  []*wantedEntity
+	// entityOnly counts the rowsAny rows with no exact twin in train and
+	// no near duplicate (Summary.NearTrainKeys): what only the entity leaks.
+	entityOnly [audit.MaxSplits]int64
+	wanted     []*wantedEntity
 }
 
 func newEntity(env *audit.Env) audit.Accumulator {
@@ -198,6 +201,7 @@ func (e *entity) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 	}
 
 	roles := splitRoles(s.Splits)
+	trainMask := s.SplitMask(mustTrain(s))
 	var buf []byte
 	return func(r *audit.RowRecord) {
 		role := roles[r.Split]
@@ -232,6 +236,9 @@ func (e *entity) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 		}
 		if shared {
 			e.rowsAny[r.Split]++
+			if s.Keys.Keys[r.Key].Splits&trainMask == 0 && !s.NearTrainKeys[r.Key] {
+				e.entityOnly[r.Split]++
+			}
 		}
 	}
 }
@@ -298,10 +305,11 @@ func (e *entity) Result(s *audit.Summary) audit.CheckResult {
 	bySplit := map[string]any{}
 	for _, h := range holdouts {
 		bySplit[h] = map[string]any{
-			"rows":            s.SplitRows[h],
-			"shared_entities": sharedPerSplit[h],
-			"holdout_rows":    e.rowsAny[idx[h]],
-			"rate":            audit.Ratio(e.rowsAny[idx[h]], s.SplitRows[h]),
+			"rows":             s.SplitRows[h],
+			"shared_entities":  sharedPerSplit[h],
+			"holdout_rows":     e.rowsAny[idx[h]],
+			"rate":             audit.Ratio(e.rowsAny[idx[h]], s.SplitRows[h]),
+			"entity_only_rows": e.entityOnly[idx[h]],
 		}
 	}
 	rate := audit.Ratio(rowsAny, holdoutRows)

@@ -6,7 +6,10 @@ import (
 	"testing"
 
 	"dataready/audit"
+	"dataready/audit/audittest"
 	"dataready/audit/leakage"
+	"dataready/audit/norm"
+	"dataready/audit/similar"
 )
 
 // entityCSV has two id columns, user and device. Lines: header 1, rows from 2.
@@ -58,6 +61,8 @@ func TestEntityOverlapByHand(t *testing.T) {
 		"by_split/val/rows":                            2,
 		"by_split/val/shared_entities":                 2,
 		"by_split/val/holdout_rows":                    1,
+		"by_split/test/entity_only_rows":               3,
+		"by_split/val/entity_only_rows":                1,
 	})
 	wantRates(t, c, map[string]float64{
 		"rate":                              4.0 / 7,
@@ -174,5 +179,53 @@ func TestEntityOverlapSameWhateverTheWorkers(t *testing.T) {
 	})
 	if num(t, c, "holdout_rows") == 0 {
 		t.Errorf("the data should share entities: %v", c.Metrics)
+	}
+}
+
+// leakKindsCSV has holdout rows of every kind of leak; the user column is
+// the entity. Lines: header 1, rows from 2.
+const leakKindsCSV = `text,label,split,user
+the parcel never arrived and nobody answers my emails about it,x,train,u1
+please reset my password because the link in the email expired,y,train,u2
+how do i change the delivery address on an order already placed,x,train,u3
+the parcel never arrived and nobody answers my emails about it,x,test,u1
+the parcel never arrived and nobody answers my emails about that,y,test,u2
+my card was charged twice for the same subscription this month,x,test,u3
+can i get an invoice with my company name and tax number on it,y,test,u9
+please reset my password because the link in the email expired,y,test,u8
+`
+
+// TestEntityOnlyRows counts, by hand, the holdout rows that only their
+// entity leaks: line 6 (exact twin of line 2) and line 7 (a near duplicate
+// of line 2) share users with train but leak by content already; line 8
+// shares u3 with a text of its own: 1 row. Without the near-duplicate
+// check, line 7 counts too: 2 rows.
+func TestEntityOnlyRows(t *testing.T) {
+	if sim := similar.Similarity(norm.String("the parcel never arrived and nobody answers my emails about it"),
+		norm.String("the parcel never arrived and nobody answers my emails about that"), similar.DefaultMaxRunes); sim < similar.DefaultThreshold {
+		t.Fatalf("the planted near duplicate has similarity %.3f, below %v", sim, similar.DefaultThreshold)
+	}
+	configure := func(c *audit.Config) {
+		c.Split, c.Text, c.IDs = "split", "text", []string{"user"}
+	}
+	for _, tt := range []struct {
+		name       string
+		specs      []audit.Spec
+		entityOnly int64
+	}{
+		{"with near duplicates", []audit.Spec{leakage.ExactOverlap, leakage.NearDuplicates, leakage.EntityOverlap}, 1},
+		{"without near duplicates", []audit.Spec{leakage.ExactOverlap, leakage.EntityOverlap}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := audittest.RunSpecs(t, leakKindsCSV, configure, tt.specs...)
+			wantInts(t, audittest.Check(t, rep, leakage.ExactOverlap.ID), map[string]int64{"holdout_rows_in_train": 2})
+			if len(tt.specs) == 3 {
+				wantInts(t, audittest.Check(t, rep, leakage.NearDuplicates.ID), map[string]int64{"holdout_rows_near_train": 1})
+			}
+			wantInts(t, audittest.Check(t, rep, leakage.EntityOverlap.ID), map[string]int64{
+				"holdout_rows":                   3,
+				"by_split/test/entity_only_rows": tt.entityOnly,
+			})
+		})
 	}
 }

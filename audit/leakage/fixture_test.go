@@ -184,3 +184,46 @@ func TestFixtureMatchesSchema(t *testing.T) {
 		t.Error("a string holdout_rows_before_train_end passes the schema")
 	}
 }
+
+// TestFixtureEntityOnly checks entity_only_rows on the fixture against the
+// findings of the three checks: holdout rows flagged for a shared entity
+// but neither as an exact twin nor as a near duplicate. (The fixture plants
+// its shared users on rows of their own, so all 26 count; TestEntityOnlyRows
+// has rows that leak both ways.)
+func TestFixtureEntityOnly(t *testing.T) {
+	cfg, err := audit.LoadConfig("../../fixtures/support-tickets/audit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := audit.Run(t.Context(), cfg, audit.RunOptions{
+		Specs: []audit.Spec{leakage.ExactOverlap, leakage.NearDuplicates, leakage.EntityOverlap}, Findings: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		file string
+		line int64
+	}
+	flagged := map[string]map[row]bool{}
+	for _, f := range rep.Findings {
+		if flagged[f.Check] == nil {
+			flagged[f.Check] = map[row]bool{}
+		}
+		flagged[f.Check][row{f.File, f.Line}] = true
+	}
+	var want int64
+	for r := range flagged[leakage.EntityOverlap.ID] {
+		if !flagged[leakage.ExactOverlap.ID][r] && !flagged[leakage.NearDuplicates.ID][r] {
+			want++
+		}
+	}
+	if len(flagged[leakage.EntityOverlap.ID]) != 26 {
+		t.Fatalf("%d holdout rows flagged for a shared entity, want the 26 planted", len(flagged[leakage.EntityOverlap.ID]))
+	}
+	for _, c := range rep.Checks {
+		if c.ID == leakage.EntityOverlap.ID {
+			wantInts(t, c, map[string]int64{"by_split/holdout/entity_only_rows": want})
+			t.Logf("entity_only_rows %d of %d holdout rows sharing an entity", want, len(flagged[leakage.EntityOverlap.ID]))
+		}
+	}
+}
