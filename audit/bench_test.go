@@ -5,15 +5,60 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/metrics"
+	"runtime/pprof"
 	"sync"
 	"testing"
+	"time"
 
 	"dataready/audit"
 	"dataready/audit/registry"
 	"dataready/fixtures/gen"
 )
 
-var benchRows = flag.Int("benchrows", 1_000_000, "rows of the generated dataset BenchmarkPipeline audits")
+var (
+	benchRows = flag.Int("benchrows", 1_000_000, "rows of the generated dataset BenchmarkPipeline audits")
+	peakHeap  = flag.String("peakheap", "", "write a heap profile to this file whenever BenchmarkPipeline's heap reaches a new peak")
+)
+
+// watchHeap samples the live heap every 20 ms until stop is called, which
+// returns the largest value seen. With a file name, it also writes a heap
+// profile (as of the last garbage collection) each time the heap grows 5%
+// beyond its previous peak, so the last one written shows the peak's
+// allocation sites.
+func watchHeap(b *testing.B, profile string) (stop func() uint64) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	done, finished := make(chan struct{}), make(chan struct{})
+	var peak, written uint64
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			if profile != "" && peak > written+written/20 {
+				written = peak
+				if f, err := os.Create(profile); err == nil {
+					if err := pprof.WriteHeapProfile(f); err != nil {
+						b.Error(err)
+					}
+					f.Close()
+				}
+			}
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-finished
+		return peak
+	}
+}
 
 var (
 	benchOnce  sync.Once
@@ -73,6 +118,7 @@ func BenchmarkPipeline(b *testing.B) {
 				b.SetBytes(st.Size())
 				b.ReportAllocs()
 				var rows int64
+				stop := watchHeap(b, *peakHeap)
 				for b.Loop() {
 					rep, err := audit.Run(b.Context(), cfg, audit.RunOptions{Specs: registry.Checks(), Findings: mode.findings})
 					if err != nil {
@@ -81,6 +127,7 @@ func BenchmarkPipeline(b *testing.B) {
 					rows = rep.Dataset.RowsRead
 				}
 				b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+				b.ReportMetric(float64(stop())/(1<<20), "peak-heap-MB")
 			})
 		}
 	}
