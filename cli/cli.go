@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -176,6 +177,7 @@ func runCommand() *cli.Command {
 			&cli.StringFlag{Name: "fail-on", Usage: "fail: exit 1 when not ready; warn: also on warnings (config: fail_on)", Value: "fail"},
 			&cli.IntFlag{Name: "workers", Usage: "worker goroutines (default: GOMAXPROCS) (config: workers)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (config: quiet)"},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the run to this file (for go tool pprof)", Hidden: true},
 		},
 		Action: runAction,
 	}
@@ -270,6 +272,17 @@ func runAction(c *cli.Context) error {
 		return err
 	}
 	stderr := c.App.ErrWriter
+	if path := c.String("cpuprofile"); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	opts := audit.RunOptions{Specs: registry.Checks(), Version: Version, Findings: slices.Contains(cfg.Format, "findings")}
 	var bar *progressBar
 	if !cfg.Quiet && isTerminal(stderr) {
