@@ -42,6 +42,11 @@ type Batch struct {
 	ClassHash []uint64
 	// Key is each row's row key.
 	Key []norm.Key
+	// Text is, when a text column is set, each row's normalized text (the
+	// one its row key hashes: norm with the run's options), "" for a null;
+	// nil without a text column. The strings share one block per batch:
+	// clone before keeping a piece.
+	Text []string
 	// ID is each row's first id column value, nil when no ids are set.
 	ID []string
 	// Segments holds, per segment column (Roles.Segments order), each row's

@@ -56,6 +56,7 @@ type preparer struct {
 	splitIdx map[string]uint8
 	hasher   norm.TupleHasher
 	buf      []byte // reused for normalized values
+	arena    []byte // a batch's normalized texts, end to end
 	// index, when set, receives every row's normalized text for the
 	// near-duplicate checks.
 	index *similar.Index
@@ -234,22 +235,37 @@ func (p *preparer) prepare(in *input, rec arrow.RecordBatch, lines []int64) (*Ba
 	// Row key.
 	if p.lay.text >= 0 {
 		text := ValuesOf(cols[p.lay.text])
+		// Normalized texts go end to end in p.arena, then into one string
+		// that b.Text slices.
+		ends := make([]int, n)
+		p.arena = p.arena[:0]
 		for i := 0; i < n; i++ {
 			s, ok := text.Get(i)
 			if !ok || p.isNull(s) {
 				p.hasher.Reset()
 				p.hasher.Null()
 				b.Key[i] = p.hasher.Sum()
+				ends[i] = len(p.arena)
 				continue
 			}
-			p.buf = p.norm.Append(p.buf[:0], s)
-			b.Key[i] = norm.BytesKey(p.buf)
+			start := len(p.arena)
+			p.arena = p.norm.Append(p.arena, s)
+			ends[i] = len(p.arena)
+			normed := p.arena[start:]
+			b.Key[i] = norm.BytesKey(normed)
 			if p.index != nil {
 				e := similar.Entry{Key: b.Key[i], Pos: PackPos(b.Pos(i)), Class: b.ClassHash[i], Split: b.Split[i]}
-				if err := p.index.Add(e, p.buf); err != nil {
+				if err := p.index.Add(e, normed); err != nil {
 					return nil, err
 				}
 			}
+		}
+		all := string(p.arena)
+		b.Text = make([]string, n)
+		start := 0
+		for i, end := range ends {
+			b.Text[i] = all[start:end]
+			start = end
 		}
 	} else {
 		feats := make([]Values, len(p.lay.features))

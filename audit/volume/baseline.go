@@ -13,7 +13,6 @@ import (
 	"unicode"
 
 	"dataready/audit"
-	"dataready/audit/norm"
 	"dataready/audit/valueclass"
 )
 
@@ -73,6 +72,7 @@ type baseline struct {
 	w       *bufio.Writer
 	err     error
 	buf     []byte
+	toks    []string // a row's tokens, reused
 	// others are merged workers whose spilled rows are scored too.
 	others []*baseline
 }
@@ -101,15 +101,15 @@ func (a *baseline) Add(b *audit.Batch) {
 	for i := range roles {
 		roles[i] = b.Splits.Role(b.Splits.Name(uint8(i)))
 	}
-	text := audit.ValuesOf(b.Columns[a.textCol])
 	for i := 0; i < b.Rows; i++ {
 		if b.Missing[i] >= 0 {
 			continue
 		}
-		var toks []string
-		if s, ok := text.Get(i); ok {
-			toks = tokenize(s)
+		toks := a.toks[:0]
+		if b.Text != nil {
+			toks = tokenize(toks, b.Text[i])
 		}
+		a.toks = toks
 		cell := valueclass.Cell{Class: b.ClassHash[i], Split: b.Split[i], Eval: valueclass.EvalHalf(b.Key[i])}
 		role := roles[cell.Split]
 		if valueclass.MayEval(role, cell.Eval) {
@@ -129,11 +129,12 @@ func (a *baseline) Add(b *audit.Batch) {
 	}
 }
 
-// tokenize returns the distinct tokens of norm(s): runs of letters and
-// digits of at least two runes, not purely digits, at most 30 bytes, from
-// the first maxTextRunes runes.
-func tokenize(s string) []string {
-	s = norm.String(s)
+// tokenize appends to dst the distinct tokens of the normalized text s, in
+// order of first appearance: runs of letters and digits of at least two
+// runes, not purely digits, at most 30 bytes, from the first maxTextRunes
+// runes. ASCII text takes a byte loop; other text splits on runes with
+// unicode.IsLetter and unicode.IsNumber.
+func tokenize(dst []string, s string) []string {
 	if len(s) > maxTextRunes { // else it has at most maxTextRunes runes
 		n := 0
 		for i := range s {
@@ -144,17 +145,70 @@ func tokenize(s string) []string {
 			n++
 		}
 	}
-	fields := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-	seen := make(map[string]bool, len(fields))
-	out := fields[:0]
-	for _, f := range fields {
-		if len(f) < 2 || len(f) > 30 || seen[f] || strings.IndexFunc(f, unicode.IsLetter) < 0 {
-			continue
+	start := len(dst)
+	// Up to 32 tokens, a scan finds repeats; beyond, a set.
+	var seen map[string]bool
+	add := func(f string, letter bool) {
+		if len(f) < 2 || len(f) > 30 || !letter {
+			return
 		}
-		seen[f] = true
-		out = append(out, f)
+		if seen != nil {
+			if seen[f] {
+				return
+			}
+			seen[f] = true
+		} else {
+			for _, t := range dst[start:] {
+				if t == f {
+					return
+				}
+			}
+			if len(dst)-start == 32 {
+				seen = make(map[string]bool, 64)
+				for _, t := range dst[start:] {
+					seen[t] = true
+				}
+				seen[f] = true
+			}
+		}
+		dst = append(dst, f)
 	}
-	return out
+	if isASCII(s) {
+		from, letter := -1, false
+		for i := 0; i <= len(s); i++ {
+			var c byte
+			if i < len(s) {
+				c = s[i]
+			}
+			isLetter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+			if isLetter || '0' <= c && c <= '9' {
+				if from < 0 {
+					from, letter = i, false
+				}
+				letter = letter || isLetter
+				continue
+			}
+			if from >= 0 {
+				add(s[from:i], letter)
+				from = -1
+			}
+		}
+		return dst
+	}
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
+		add(f, strings.IndexFunc(f, unicode.IsLetter) >= 0)
+	}
+	return dst
+}
+
+// isASCII reports whether s has only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // writeEval spills one row that may be scored: its cell and tokens.
