@@ -293,10 +293,11 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	failOn, _ := cfg.FailOnSet() // validated with the config
 	switch {
 	case rep.Verdict == audit.NotReady:
 		return errNotReady
-	case rep.Verdict == audit.ReadyWithWarnings && cfg.FailOn == "warn":
+	case rep.Verdict == audit.ReadyWithWarnings && failOn.Warn:
 		return errNotReady
 	}
 	return nil

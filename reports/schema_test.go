@@ -281,8 +281,8 @@ func TestSchemaRejects(t *testing.T) {
 		{"missing_rate above 1", func(t *testing.T, rep map[string]any) {
 			metricsOf(t, rep, "labels.missing")["missing_rate"] = json.Number("1.5")
 		}},
-		{"schema_version 2", func(t *testing.T, rep map[string]any) {
-			rep["schema_version"] = json.Number("2")
+		{"schema_version 3", func(t *testing.T, rep map[string]any) {
+			rep["schema_version"] = json.Number("3")
 		}},
 		{"family is not the id's prefix", func(t *testing.T, rep map[string]any) {
 			checkByID(t, rep, "bias.class_balance")["family"] = "labels"
