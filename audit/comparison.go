@@ -99,8 +99,9 @@ type MetricChange struct {
 	// removed.
 	Change string `json:"change"`
 	// Regression (Improvement) is set when the metric moved in its worse
-	// (better) direction by more than the tolerance relative to Old; from
-	// Old = 0 any move in that direction is past it.
+	// (better) direction by more than the tolerance relative to Old (from
+	// Old = 0 any move is past it) and by more than the metric's noise
+	// floor (package snapshot, directions.go).
 	Regression  bool `json:"regression"`
 	Improvement bool `json:"improvement"`
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -21,8 +22,9 @@ type changeLine struct {
 }
 
 // comparisonView sorts a comparison for rendering: what got worse past the
-// tolerance (statuses, then metrics, in check order), what got better past
-// it, and how many other changes there were.
+// tolerance (statuses, then top-level metrics, then nested ones, each in
+// check order), what got better past it, and how many other changes there
+// were.
 type comparisonView struct {
 	Worse, Better []changeLine
 	// Other counts the remaining changes: statuses to or from skip, checks
@@ -59,6 +61,11 @@ func viewComparison(c *audit.Comparison) comparisonView {
 			}
 		}
 	}
+	// Top-level metrics before nested ones (by_split.train.rate), each in
+	// check order.
+	depth := func(a, b changeLine) int { return strings.Count(a.What, ".") - strings.Count(b.What, ".") }
+	slices.SortStableFunc(worseM, depth)
+	slices.SortStableFunc(betterM, depth)
 	v.Worse = append(v.Worse, worseM...)
 	v.Better = append(v.Better, betterM...)
 	return v

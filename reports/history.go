@@ -133,7 +133,7 @@ func ComparisonSummary(w io.Writer, c *audit.Comparison) error {
 			}
 			fmt.Fprintf(&b, "  %-6s  %s %s %s → %s", word, l.Check, l.What, l.Old, l.New)
 			if l.Delta != "" {
-				fmt.Fprintf(&b, " (%s)", l.Delta)
+				fmt.Fprintf(&b, ", %s", l.Delta)
 			}
 			b.WriteString("\n")
 		}

@@ -175,22 +175,24 @@ func compareCheck(id string, old, cur *check, tolerance float64) audit.CheckChan
 		if !hasOld {
 			path = n.path
 		}
-		m := audit.MetricChange{Name: strings.Join(path, "."), Direction: Direction(id, path)}
+		direction, floor := Direction(id, path)
+		m := audit.MetricChange{Name: strings.Join(path, "."), Direction: direction}
 		if hasOld {
 			m.Old = ptr(o.value)
 		}
 		if hasNew {
 			m.New = ptr(n.value)
 		}
-		classifyMetric(&m, tolerance)
+		classifyMetric(&m, tolerance, floor)
 		cc.Metrics = append(cc.Metrics, m)
 	}
 	return cc
 }
 
 // classifyMetric fills in Delta, RelativeChange, Change, Regression and
-// Improvement from Old, New and Direction.
-func classifyMetric(m *audit.MetricChange, tolerance float64) {
+// Improvement from Old, New, Direction, the tolerance and the metric's
+// noise floor.
+func classifyMetric(m *audit.MetricChange, tolerance, floor float64) {
 	switch {
 	case m.Old == nil:
 		m.Change = audit.Added
@@ -215,8 +217,10 @@ func classifyMetric(m *audit.MetricChange, tolerance float64) {
 	up := cur > old
 	better := up == (m.Direction == audit.HigherIsBetter)
 	// From 0 any move is past the tolerance (the relative change is
-	// infinite); otherwise the move must exceed it.
-	past := old == 0 || math.Abs(cur-old) > tolerance*math.Abs(old)
+	// infinite); otherwise the move must exceed it. Either way it must
+	// exceed the noise floor.
+	move := math.Abs(cur - old)
+	past := (old == 0 || move > tolerance*math.Abs(old)) && move > floor
 	if better {
 		m.Change, m.Improvement = audit.Better, past
 	} else {

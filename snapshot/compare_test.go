@@ -142,6 +142,11 @@ func TestCompareMetrics(t *testing.T) {
 		{"missing rows tenfold", "labels.missing", []string{"missing"}, 10, 100, 0.25, "unknown", "changed", false, false, f(9)},
 		{"nested rate", "labels.missing", []string{"by_split", "test", "missing_rate"}, 0.1, 0.2, 0.25, "lower_is_better", "worse", true, false, f(1)},
 		{"nested per class usable", "volume.class_minimum", []string{"holdout", "gift_card"}, 20, 10, 0.25, "higher_is_better", "worse", true, false, f(-0.5)},
+		// Noise floors: a divergence must also move by more than 0.01, Cramér's V by more than 0.05.
+		{"divergence tripled within the floor", "bias.label_shift", []string{"max_js_divergence"}, 0.001, 0.003, 0.25, "lower_is_better", "worse", false, false, f(2)},
+		{"divergence up 0.02", "bias.label_shift", []string{"max_js_divergence"}, 0.05, 0.07, 0.25, "lower_is_better", "worse", true, false, f(0.4)},
+		{"Cramér's V from 0 within the floor", "bias.label_disparity", []string{"max_cramers_v"}, 0, 0.03, 0.25, "lower_is_better", "worse", false, false, nil},
+		{"Cramér's V from 0 past the floor", "bias.label_disparity", []string{"max_cramers_v"}, 0, 0.06, 0.25, "lower_is_better", "worse", true, false, nil},
 		{"unchanged", "labels.conflicts", []string{"conflict_rate"}, 0.004, 0.004, 0.25, "lower_is_better", "same", false, false, f(0)},
 	}
 	for _, tc := range tests {

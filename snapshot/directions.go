@@ -7,15 +7,31 @@ import (
 )
 
 // rule gives the direction of the metrics whose path matches pattern: keys
-// joined with ".", "*" matching any one key.
+// joined with ".", "*" matching any one key. floor is the noise floor: a
+// change no larger (in absolute value) is never a regression or an
+// improvement, whatever its relative size, so that a divergence going from
+// 0.001 to 0.003 is not one.
 type rule struct {
 	pattern   string
 	direction string
+	floor     float64
 }
 
 const (
 	higher = audit.HigherIsBetter
 	lower  = audit.LowerIsBetter
+)
+
+// Noise floors of the kinds of metrics.
+const (
+	// divergenceFloor: Jensen–Shannon divergences and share shifts move by
+	// a hundredth between two samples of one distribution (their warn
+	// threshold is 0.1).
+	divergenceFloor = 0.01
+	// shareFloor: half a percentage point of a share.
+	shareFloor = 0.005
+	// effectFloor: Cramér's V and agreement coefficients (0.1 is a small effect).
+	effectFloor = 0.05
 )
 
 // directions says, per check, which way each metric is better. Rates,
@@ -26,45 +42,47 @@ const (
 // metric no rule matches has direction unknown: its changes are reported,
 // never counted as regressions. docs/report.md lists this table.
 var directions = map[string][]rule{
-	"labels.missing":   {{"missing_rate", lower}, {"by_split.*.missing_rate", lower}},
-	"labels.variants":  {{"variant_groups", lower}},
-	"labels.conflicts": {{"conflict_rate", lower}},
+	"labels.missing":   {{"missing_rate", lower, 0}, {"by_split.*.missing_rate", lower, 0}},
+	"labels.variants":  {{"variant_groups", lower, 0}},
+	"labels.conflicts": {{"conflict_rate", lower, 0}},
 	"labels.agreement": {
-		{"alpha", higher}, {"observed_agreement", higher}, {"fleiss_kappa", higher},
-		{"cohen_kappa.*.*", higher}, {"label_majority_agreement", higher},
+		{"alpha", higher, effectFloor}, {"observed_agreement", higher, effectFloor}, {"fleiss_kappa", higher, effectFloor},
+		{"cohen_kappa.*.*", higher, effectFloor}, {"label_majority_agreement", higher, effectFloor},
 	},
-	"bias.class_balance": {{"imbalance_ratio", lower}, {"minority_share", higher}},
+	"bias.class_balance": {{"imbalance_ratio", lower, 0.5}, {"minority_share", higher, shareFloor}},
 	"bias.segment_coverage": {
-		{"unseen_values", lower}, {"rare_values", lower}, {"empty_cells", lower}, {"max_js_divergence", lower},
-		{"by_column.*.js_divergence", lower}, {"by_column.*.max_share_shift", lower},
+		{"unseen_values", lower, 0}, {"rare_values", lower, 0}, {"empty_cells", lower, 0}, {"max_js_divergence", lower, divergenceFloor},
+		{"by_column.*.js_divergence", lower, divergenceFloor}, {"by_column.*.max_share_shift", lower, 2 * divergenceFloor},
 	},
 	"bias.reference_coverage": {
-		{"missing_values", lower}, {"max_psi", lower},
-		{"by_column.*.psi", lower}, {"by_column.*.js_divergence", lower},
+		{"missing_values", lower, 0}, {"max_psi", lower, divergenceFloor},
+		{"by_column.*.psi", lower, divergenceFloor}, {"by_column.*.js_divergence", lower, divergenceFloor},
 	},
-	"bias.label_disparity":    {{"min_max_ratio", higher}, {"max_cramers_v", lower}},
-	"bias.label_shift":        {{"max_js_divergence", lower}, {"by_holdout.*.js_divergence", lower}},
-	"leakage.exact_overlap":   {{"rate", lower}, {"by_split.*.rate", lower}},
-	"leakage.near_duplicates": {{"rate", lower}, {"by_split.*.rate", lower}},
-	"leakage.entity_overlap":  {{"rate", lower}, {"by_split.*.rate", lower}, {"columns.*.rate", lower}},
-	"leakage.temporal":        {{"rate", lower}, {"by_split.*.rate", lower}},
-	"leakage.duplicates":      {{"rate", lower}, {"by_split.*.rate", lower}},
-	"volume.pilot_minimum":    {{"usable_examples", higher}, {"by_split.*.usable_examples", higher}},
-	"volume.class_minimum":    {{"train.*", higher}, {"holdout.*", higher}},
-	"volume.segment_minimum":  {{"short_segments", lower}},
-	"volume.holdout_power":    {{"holdout_usable", higher}, {"margin_of_error", lower}, {"min_detectable_lift", lower}},
+	"bias.label_disparity":    {{"min_max_ratio", higher, effectFloor}, {"max_cramers_v", lower, effectFloor}},
+	"bias.label_shift":        {{"max_js_divergence", lower, divergenceFloor}, {"by_holdout.*.js_divergence", lower, divergenceFloor}},
+	"leakage.exact_overlap":   {{"rate", lower, 0}, {"by_split.*.rate", lower, 0}},
+	"leakage.near_duplicates": {{"rate", lower, 0}, {"by_split.*.rate", lower, 0}},
+	"leakage.entity_overlap":  {{"rate", lower, 0}, {"by_split.*.rate", lower, 0}, {"columns.*.rate", lower, 0}},
+	"leakage.temporal":        {{"rate", lower, 0}, {"by_split.*.rate", lower, 0}},
+	"leakage.duplicates":      {{"rate", lower, 0}, {"by_split.*.rate", lower, 0}},
+	"volume.pilot_minimum":    {{"usable_examples", higher, 0}, {"by_split.*.usable_examples", higher, 0}},
+	"volume.class_minimum":    {{"train.*", higher, 0}, {"holdout.*", higher, 0}},
+	"volume.segment_minimum":  {{"short_segments", lower, 0}},
+	"volume.holdout_power": {
+		{"holdout_usable", higher, 0}, {"margin_of_error", lower, shareFloor}, {"min_detectable_lift", lower, shareFloor},
+	},
 }
 
-// Direction returns which way a metric of a check is better: higher, lower,
-// or unknown. path is the metric's keys from the top of the check's
-// metrics, e.g. ["by_split", "train", "missing_rate"].
-func Direction(check string, path []string) string {
+// Direction returns which way a metric of a check is better (higher,
+// lower, or unknown) and its noise floor. path is the metric's keys from
+// the top of the check's metrics, e.g. ["by_split", "train", "missing_rate"].
+func Direction(check string, path []string) (direction string, floor float64) {
 	for _, r := range directions[check] {
 		if matches(r.pattern, path) {
-			return r.direction
+			return r.direction, r.floor
 		}
 	}
-	return audit.UnknownBetter
+	return audit.UnknownBetter, 0
 }
 
 func matches(pattern string, path []string) bool {
