@@ -367,9 +367,19 @@ type comparisonHTML struct {
 	VerdictChange          string
 	Counts                 string
 	Worse, Better          []changeLine
+	// WorseMore and BetterMore count the lines left out past maxTableRows.
+	WorseMore, BetterMore int
 	// Facts are one-line statements: usable examples, classes, segments.
 	Facts []string
 	Other string
+}
+
+// capLines keeps the first limit lines and counts the rest.
+func capLines(lines []changeLine, limit int) ([]changeLine, int) {
+	if len(lines) <= limit {
+		return lines, 0
+	}
+	return lines[:limit], len(lines) - limit
 }
 
 func verdictOf(v audit.Verdict) verdictView {
@@ -397,9 +407,9 @@ func newComparisonHTML(c *audit.Comparison) *comparisonHTML {
 		VerdictChange: c.Verdict.Change,
 		Counts: fmt.Sprintf("%s and %s past the tolerance of %s.", countWord(c.Regressions, "regression", "regressions"),
 			countWord(c.Improvements, "improvement", "improvements"), percentText(c.Tolerance)),
-		Worse:  v.Worse,
-		Better: v.Better,
 	}
+	h.Worse, h.WorseMore = capLines(v.Worse, maxTableRows)
+	h.Better, h.BetterMore = capLines(v.Better, maxTableRows)
 	h.Facts = append(h.Facts, "Usable examples: "+countChangeText(c.Volume.UsableExamples),
 		"Labeled rows: "+countChangeText(c.Volume.LabeledRows), "Classes: "+classDriftText(c.Classes))
 	for _, s := range segmentTexts(c.Segments) {
