@@ -43,6 +43,24 @@ type historyRow struct {
 	Values  []htmlCell
 }
 
+// seriesShort are the column headings of the snapshots table.
+var seriesShort = map[string]string{
+	"usable_examples":       "Usable examples",
+	"conflict_rate":         "Conflicts",
+	"exact_overlap_rate":    "Exact overlap",
+	"near_overlap_rate":     "Near overlap",
+	"entity_leakage_rate":   "Entity leakage",
+	"imbalance_ratio":       "Imbalance",
+	"largest_segment_shift": "Segment shift",
+}
+
+func shortTitle(s snapshot.Series) string {
+	if t, ok := seriesShort[s.ID]; ok {
+		return t
+	}
+	return s.Title
+}
+
 // seriesFormat formats the values of a series by its unit.
 func seriesFormat(unit string) func(float64) string {
 	if unit == "rate" {
@@ -82,7 +100,7 @@ func HistoryHTML(h *snapshot.History) ([]byte, error) {
 		}
 		c.Layout = LineChart{Title: s.Title, Times: times, Values: s.Values, Format: format, Color: seriesColor(i)}.layout()
 		p.Charts = append(p.Charts, c)
-		p.Columns = append(p.Columns, s.Title)
+		p.Columns = append(p.Columns, shortTitle(s))
 	}
 	for i, s := range h.Snapshots {
 		row := historyRow{Time: dateText(s.SnapshotTime), Verdict: verdictOf(s.Verdict), Path: pathCell(s.Path)}
