@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"dataready/audit"
 )
@@ -265,5 +266,41 @@ func TestHistoryCommand(t *testing.T) {
 	code, _, stderr = runCLI(t, t.Context(), "history", "--out", out, t.TempDir())
 	if code != ExitCannotAudit || !strings.Contains(stderr, "no report.json") {
 		t.Errorf("history over an empty folder: exit %d, stderr %q; want 2, no report.json", code, stderr)
+	}
+}
+
+// TestBaselineInConfig: baseline, tolerance, snapshot_time and fail_on
+// regression set in audit.yaml; the baseline resolves against the config's
+// folder, like the inputs.
+func TestBaselineInConfig(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "full.csv", []byte(goodRows("text,label")))
+	writeFile(t, dir, "part.csv", []byte(shrink(goodRows("text,label"), 200)))
+	if code, _, stderr := runCLI(t, t.Context(), "run", "-q", "--label", "label", "--text", "text", "--out", filepath.Join(dir, "runs", "first"), filepath.Join(dir, "full.csv")); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, stderr)
+	}
+	conf := filepath.Join(dir, "conf")
+	if err := os.Mkdir(conf, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		tolerance string
+		code      int
+	}{{"0.25", 1}, {"0.5", 0}} {
+		cfg := writeFile(t, conf, "audit.yaml", []byte("inputs: [../part.csv]\nlabel: label\ntext: text\nbaseline: ../runs/first\n"+
+			"snapshot_time: 2025-03-02T02:00:00Z\nfail_on: regression\ntolerance: "+tc.tolerance+"\n"))
+		t.Chdir(t.TempDir())
+		code, stdout, stderr := runCLI(t, t.Context(), "run", "--config", cfg, "--out", "out", "--format", "json")
+		if code != tc.code {
+			t.Errorf("tolerance %s: exit %d, want %d\n%s\n%s", tc.tolerance, code, tc.code, stdout, stderr)
+			continue
+		}
+		rep := readReport(t, "out")
+		if rep.Comparison == nil || rep.Comparison.Baseline.Path != filepath.Join(conf, "..", "runs", "first", "report.json") {
+			t.Errorf("comparison baseline = %+v, want the report under runs/first", rep.Comparison)
+		}
+		if got := rep.Snapshot.Time.Format(time.RFC3339); got != "2025-03-02T02:00:00Z" {
+			t.Errorf("snapshot time %s, want 2025-03-02T02:00:00Z", got)
+		}
 	}
 }
