@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/xml"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +137,51 @@ func TestComparisonInMarkdown(t *testing.T) {
 	full := string(ComparisonMarkdown(handComparison()))
 	if !inOrder(full, "## Since the last snapshot", "**Got worse**", "| `labels.conflicts` | status | warn | fail |", "**Got better**", "- Usable examples: 3,914 → 2,350") {
 		t.Errorf("diff --format md:\n%s", full)
+	}
+}
+
+// TestComparisonInJUnit: with a comparison, junit.xml has a suite of
+// regressions: one case per check, failing for the two that regressed.
+func TestComparisonInJUnit(t *testing.T) {
+	rep := payloadReport("x")
+	rep.Comparison = handComparison()
+	out, err := JUnit(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Name     string `xml:"name,attr"`
+			Tests    int    `xml:"tests,attr"`
+			Failures int    `xml:"failures,attr"`
+			Cases    []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+					Type    string `xml:"type,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("junit.xml does not parse: %v", err)
+	}
+	last := doc.Suites[len(doc.Suites)-1]
+	if last.Name != "dataready.regressions" || last.Tests != 4 || last.Failures != 2 {
+		t.Fatalf("last suite %s: %d tests, %d failures; want dataready.regressions, 4, 2", last.Name, last.Tests, last.Failures)
+	}
+	failed := map[string]string{}
+	for _, c := range last.Cases {
+		if c.Failure != nil {
+			failed[c.Name] = c.Failure.Type + ": " + c.Failure.Message
+		}
+	}
+	if got := failed["labels.conflicts"]; got != "regression: worse since the baseline: status warn → fail; conflict_rate 0.4% → 0.51%" {
+		t.Errorf("labels.conflicts failure = %q", got)
+	}
+	if _, ok := failed["volume.class_minimum"]; !ok || len(failed) != 2 {
+		t.Errorf("failing cases %v, want labels.conflicts and volume.class_minimum", failed)
 	}
 }
