@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 
@@ -48,6 +50,18 @@ type Config struct {
 	Workers  int      `yaml:"workers,omitempty" json:"-"`
 	Quiet    bool     `yaml:"quiet,omitempty" json:"-"`
 	Examples int      `yaml:"examples,omitempty" json:"examples,omitempty"`
+
+	// Snapshots.
+	// SnapshotTime is when the data was taken (RFC 3339, or a date
+	// 2006-01-02 meaning midnight UTC); empty means the newest modification
+	// time of the input files. It orders reports in `audit history`.
+	SnapshotTime string `yaml:"snapshot_time,omitempty" json:"snapshot_time,omitempty"`
+	// Baseline is a previous report.json, or the folder holding it, to
+	// compare this run with; a relative path resolves like the inputs.
+	Baseline string `yaml:"baseline,omitempty" json:"baseline,omitempty"`
+	// Tolerance is the relative change past which a metric moving in its
+	// worse direction is a regression (default 0.25; nil means the default).
+	Tolerance *float64 `yaml:"tolerance,omitempty" json:"tolerance,omitempty"`
 
 	// Reading.
 	NullValues []string `yaml:"null_values,omitempty" json:"null_values"`
@@ -228,10 +242,14 @@ func (c *Config) Validate() error {
 	if c.Label == "" {
 		return &ConfigError{Key: "label", Err: errors.New("no label column: set `label:` in audit.yaml or pass --label")}
 	}
-	switch c.FailOn {
-	case "fail", "warn":
-	default:
-		return &ConfigError{Key: "fail_on", Err: fmt.Errorf("%q is not one of fail, warn", c.FailOn)}
+	if _, err := c.FailOnSet(); err != nil {
+		return err
+	}
+	if _, _, err := c.Snapshot(); err != nil {
+		return err
+	}
+	if t := c.RegressionTolerance(); t < 0 || math.IsNaN(t) {
+		return &ConfigError{Key: "tolerance", Err: fmt.Errorf("%v is negative", t)}
 	}
 	for _, f := range c.Format {
 		switch f {
@@ -278,6 +296,66 @@ func (c *Config) Validate() error {
 		return &ConfigError{Key: "split", Err: errors.New("a split column and per-split inputs (train/holdout/splits) exclude each other")}
 	}
 	return nil
+}
+
+// DefaultTolerance is the default of tolerance: a metric moving more than
+// 25% in its worse direction is a regression.
+const DefaultTolerance = 0.25
+
+// RegressionTolerance returns tolerance, or DefaultTolerance when unset.
+func (c *Config) RegressionTolerance() float64 {
+	if c.Tolerance == nil {
+		return DefaultTolerance
+	}
+	return *c.Tolerance
+}
+
+// FailOn says which outcomes make `audit run` exit 1. A verdict not_ready
+// always does.
+type FailOn struct {
+	// Warn: the verdict ready_with_warnings exits 1 too.
+	Warn bool
+	// Regression: a regression since the baseline exits 1 too.
+	Regression bool
+}
+
+// FailOnSet parses fail_on: a comma-separated list of fail (the default),
+// warn and regression, e.g. "warn,regression".
+func (c *Config) FailOnSet() (FailOn, error) {
+	var f FailOn
+	for _, part := range strings.Split(c.FailOn, ",") {
+		switch strings.TrimSpace(part) {
+		case "fail":
+		case "warn":
+			f.Warn = true
+		case "regression":
+			f.Regression = true
+		default:
+			return f, &ConfigError{Key: "fail_on", Err: fmt.Errorf("%q is not a list of fail, warn, regression", c.FailOn)}
+		}
+	}
+	return f, nil
+}
+
+// Snapshot parses snapshot_time; ok is false when it is not set.
+func (c *Config) Snapshot() (t time.Time, ok bool, err error) {
+	return ParseSnapshotTime(c.SnapshotTime)
+}
+
+// ParseSnapshotTime parses a snapshot time: RFC 3339, or a date 2006-01-02
+// meaning midnight UTC. ok is false for "".
+func ParseSnapshotTime(s string) (t time.Time, ok bool, err error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, false, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), true, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, true, nil
+	}
+	return time.Time{}, false, &ConfigError{Key: "snapshot_time", Err: fmt.Errorf("%q is neither RFC 3339 (2025-03-31T02:00:00Z) nor a date (2025-03-31)", s)}
 }
 
 // Delim returns the configured delimiter, or 0 to detect it.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -62,6 +63,7 @@ type worker struct {
 	accs  []Accumulator
 	keys  *KeyTable
 	stats *runStats
+	prof  *profile
 	spill *spill // nil unless findings are asked for
 }
 
@@ -131,6 +133,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 			accs:  make([]Accumulator, len(opts.Specs)),
 			keys:  NewKeyTable(),
 			stats: newRunStats(len(inputs), len(columns)),
+			prof:  newProfile(len(roles.Segments)),
 		}
 		for i, spec := range opts.Specs {
 			if enabled[i] {
@@ -220,6 +223,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		}
 		all.keys.Merge(w.keys)
 		all.stats.merge(w.stats)
+		all.prof.merge(w.prof)
 		if w.prep.index != nil {
 			if err := all.prep.index.Merge(w.prep.index); err != nil {
 				return nil, err
@@ -264,6 +268,11 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		rep.Checks = append(rep.Checks, result(spec, envs[i], all.accs[i], sum))
 	}
 	rep.Dataset = dataset(cfg, inputs, columns, roles, all.stats, sum)
+	rep.Dataset.Labels = all.prof.labels(splits, all.keys)
+	rep.Dataset.Segments = all.prof.segmentCounts(roles.Segments, splits)
+	if rep.Snapshot, err = snapshotOf(cfg, inputs); err != nil {
+		return nil, err
+	}
 	rep.Problems = all.stats.sortedProblems()
 	for _, in := range inputs {
 		rep.Inputs = append(rep.Inputs, InputInfo{
@@ -300,6 +309,30 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		return rep, err
 	}
 	return rep, nil
+}
+
+// snapshotOf returns when the data was taken: snapshot_time when set,
+// otherwise the newest modification time of the input files, in UTC and
+// to the second.
+func snapshotOf(cfg *Config, inputs []*input) (Snapshot, error) {
+	t, ok, err := cfg.Snapshot()
+	if err != nil {
+		return Snapshot{}, err
+	}
+	if ok {
+		return Snapshot{Time: t, Source: SnapshotFromConfig}, nil
+	}
+	var newest time.Time
+	for _, in := range inputs {
+		fi, err := os.Stat(in.ref.Path)
+		if err != nil {
+			return Snapshot{}, &source.Error{File: in.ref.Path, Err: err}
+		}
+		if fi.ModTime().After(newest) {
+			newest = fi.ModTime()
+		}
+	}
+	return Snapshot{Time: newest.UTC().Truncate(time.Second), Source: SnapshotFromInputs}, nil
 }
 
 // result runs one check's Result and fills in what the spec knows.
@@ -394,6 +427,7 @@ func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Alloc
 						return err
 					}
 					w.stats.add(b, item.in, w.prep)
+					w.prof.add(b)
 					w.keys.Add(b)
 					if w.spill != nil {
 						ids = w.prep.idValues(b, ids)

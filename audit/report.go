@@ -2,8 +2,10 @@ package audit
 
 import "time"
 
-// SchemaVersion is the version of the report.json contract.
-const SchemaVersion = 1
+// SchemaVersion is the version of the report.json contract. Version 2
+// added snapshot, dataset.labels, dataset.segments and comparison; version
+// 1 reports are still read (package snapshot).
+const SchemaVersion = 2
 
 // Status is the outcome of one check.
 type Status string
@@ -33,6 +35,7 @@ const (
 type Report struct {
 	SchemaVersion int           `json:"schema_version"`
 	Tool          Tool          `json:"tool"`
+	Snapshot      Snapshot      `json:"snapshot"`
 	Verdict       Verdict       `json:"verdict"`
 	Reason        string        `json:"reason"`
 	Inputs        []InputInfo   `json:"inputs"`
@@ -40,7 +43,10 @@ type Report struct {
 	Problems      []Problem     `json:"problems"`
 	Checks        []CheckResult `json:"checks"`
 	Config        *Config       `json:"config"`
-	Run           RunInfo       `json:"run"`
+	// Comparison is the comparison with an earlier snapshot's report, when
+	// the run had a baseline (Config.Baseline); nil otherwise.
+	Comparison *Comparison `json:"comparison,omitempty"`
+	Run        RunInfo     `json:"run"`
 	// Findings are every flagged row, when RunOptions.Findings asked for
 	// them; they go to findings.csv/.parquet, not to report.json.
 	Findings []Finding `json:"-"`
@@ -76,6 +82,60 @@ type Dataset struct {
 	Roles        Roles        `json:"roles"`
 	// RowKey says what the row key is made of: "text" or "features".
 	RowKey string `json:"row_key"`
+	// Labels counts labeled rows and usable examples per class.
+	Labels LabelCounts `json:"labels"`
+	// Segments counts rows per value and split of each segment column.
+	Segments map[string]SegmentCounts `json:"segments"`
+}
+
+// Snapshot says when the audited data was taken, so that reports of
+// successive snapshots can be ordered.
+type Snapshot struct {
+	Time time.Time `json:"time"`
+	// Source is "config" when snapshot_time (--snapshot-time) set Time,
+	// "inputs" when it is the newest modification time of the input files.
+	Source string `json:"source"`
+}
+
+// Snapshot time sources.
+const (
+	SnapshotFromConfig = "config"
+	SnapshotFromInputs = "inputs"
+)
+
+// LabelCounts is the class profile of the dataset.
+type LabelCounts struct {
+	// LabeledRows counts the rows with a label, all splits.
+	LabeledRows int64 `json:"labeled_rows"`
+	// UsableExamples counts distinct row keys whose labeled rows all carry
+	// one class (as volume.pilot_minimum does).
+	UsableExamples int64 `json:"usable_examples"`
+	// Classes holds the counts of each class.
+	Classes map[string]ClassCounts `json:"classes"`
+}
+
+// ClassCounts are the counts of one class.
+type ClassCounts struct {
+	// Rows are labeled rows per split name (splits without one left out).
+	Rows map[string]int64 `json:"rows"`
+	// Usable are the usable examples of the class, all splits.
+	Usable int64 `json:"usable"`
+}
+
+// SegmentCounts is the value profile of one segment column.
+type SegmentCounts struct {
+	// Values are rows per value and split name (splits without one left
+	// out). Past MaxNamedValues the least frequent values are folded into
+	// OtherValue.
+	Values map[string]map[string]int64 `json:"values"`
+	// DistinctValues counts the values before folding (MaxTrackedValues+1
+	// for an overflowed column).
+	DistinctValues int64 `json:"distinct_values"`
+	// FoldedValues counts the values folded into OtherValue.
+	FoldedValues int64 `json:"folded_values"`
+	// Overflow is set when the column has more than MaxTrackedValues
+	// distinct values; Values is then empty.
+	Overflow bool `json:"overflow"`
 }
 
 // SplitInfo counts the audited rows of one split.

@@ -20,6 +20,7 @@ import (
 	"dataready/audit"
 	"dataready/audit/registry"
 	"dataready/reports"
+	"dataready/snapshot"
 	"dataready/source"
 )
 
@@ -49,6 +50,8 @@ func ExitCode(err error) int {
 	var cfgErr *audit.ConfigError
 	var srcErr *source.Error
 	var usage usageError
+	var readErr *snapshot.ReadError
+	var versionErr *snapshot.VersionError
 	switch {
 	case err == nil:
 		return ExitReady
@@ -56,7 +59,8 @@ func ExitCode(err error) int {
 		return ExitInterrupted
 	case errors.Is(err, errNotReady):
 		return ExitNotReady
-	case errors.As(err, &cfgErr), errors.As(err, &srcErr), errors.As(err, &usage), errors.Is(err, audit.ErrTooManyBadRows):
+	case errors.As(err, &cfgErr), errors.As(err, &srcErr), errors.As(err, &usage), errors.Is(err, audit.ErrTooManyBadRows),
+		errors.As(err, &readErr), errors.As(err, &versionErr):
 		return ExitCannotAudit
 	}
 	return ExitCannotAudit
@@ -140,7 +144,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err}
 		},
-		Commands: []*cli.Command{runCommand(), initCommand(), checksCommand()},
+		Commands: []*cli.Command{runCommand(), diffCommand(), historyCommand(), initCommand(), checksCommand()},
 	}
 }
 
@@ -174,7 +178,10 @@ func runCommand() *cli.Command {
 			&cli.IntFlag{Name: "examples", Usage: "examples kept per check (config: examples)", Value: 20},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "report folder (config: out)", Value: "audit-report"},
 			&cli.StringSliceFlag{Name: "format", Usage: "report formats: json,html,md,junit,findings (config: format)", Value: cli.NewStringSlice(audit.DefaultFormats...)},
-			&cli.StringFlag{Name: "fail-on", Usage: "fail: exit 1 when not ready; warn: also on warnings (config: fail_on)", Value: "fail"},
+			&cli.StringFlag{Name: "fail-on", Usage: "fail: exit 1 when not ready; warn: also on warnings; regression: also on regressions since --baseline; combine as warn,regression (config: fail_on)", Value: "fail"},
+			&cli.StringFlag{Name: "baseline", Usage: "previous report.json (or its folder) to compare with; adds a comparison section (config: baseline)"},
+			&cli.Float64Flag{Name: "tolerance", Usage: "relative change past which a metric moving its worse way is a regression (config: tolerance)", Value: audit.DefaultTolerance},
+			&cli.StringFlag{Name: "snapshot-time", Usage: "when the data was taken, RFC 3339 or 2006-01-02; default: the newest input file's modification time (config: snapshot_time)"},
 			&cli.IntFlag{Name: "workers", Usage: "worker goroutines (default: GOMAXPROCS) (config: workers)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (config: quiet)"},
 			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the run to this file (for go tool pprof)", Hidden: true},
@@ -211,6 +218,18 @@ func configFrom(c *cli.Context) (*audit.Config, error) {
 	str("delimiter", &cfg.Delimiter)
 	str("out", &cfg.Out)
 	str("fail-on", &cfg.FailOn)
+	str("snapshot-time", &cfg.SnapshotTime)
+	if c.IsSet("tolerance") {
+		t := c.Float64("tolerance")
+		cfg.Tolerance = &t
+	}
+	// A baseline from the config resolves against the config's folder, one
+	// from the command line against the working directory.
+	if c.IsSet("baseline") {
+		cfg.Baseline = c.String("baseline")
+	} else if cfg.Baseline != "" && cfg.Dir != "" && !filepath.IsAbs(cfg.Baseline) {
+		cfg.Baseline = filepath.Join(cfg.Dir, cfg.Baseline)
+	}
 	list("segments", &cfg.Segments)
 	list("ids", &cfg.IDs)
 	list("annotators", &cfg.Annotators)
@@ -271,6 +290,14 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// Read the baseline first: an unreadable one stops the run before the audit.
+	var baseline *audit.Report
+	var baselineFile string
+	if cfg.Baseline != "" {
+		if baseline, baselineFile, err = snapshot.Read(cfg.Baseline); err != nil {
+			return err
+		}
+	}
 	stderr := c.App.ErrWriter
 	if path := c.String("cpuprofile"); path != "" {
 		f, err := os.Create(path)
@@ -296,20 +323,37 @@ func runAction(c *cli.Context) error {
 	if rep == nil {
 		return err
 	}
+	if baseline != nil {
+		cmp, cerr := snapshot.Compare(baseline, rep, snapshot.Options{
+			Tolerance:    cfg.RegressionTolerance(),
+			BaselinePath: baselineFile,
+			CurrentPath:  filepath.Join(cfg.Out, snapshot.ReportFile),
+		})
+		if cerr != nil {
+			return cerr
+		}
+		rep.Comparison = cmp
+	}
 	if werr := writeReports(cfg, rep); werr != nil {
 		return werr
 	}
 	if !cfg.Quiet {
 		_ = reports.Summary(c.App.Writer, rep)
+		if rep.Comparison != nil {
+			_ = reports.ComparisonSummary(c.App.Writer, rep.Comparison)
+		}
 		fmt.Fprintf(c.App.Writer, "report: %s\n", filepath.Join(cfg.Out, "report.json"))
 	}
 	if err != nil {
 		return err
 	}
+	failOn, _ := cfg.FailOnSet() // validated with the config
 	switch {
 	case rep.Verdict == audit.NotReady:
 		return errNotReady
-	case rep.Verdict == audit.ReadyWithWarnings && cfg.FailOn == "warn":
+	case rep.Verdict == audit.ReadyWithWarnings && failOn.Warn:
+		return errNotReady
+	case failOn.Regression && rep.Comparison != nil && rep.Comparison.Regressions > 0:
 		return errNotReady
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"dataready/audit"
+	"dataready/snapshot"
 )
 
 // chromiumPath is where Debian's chromium package installs the browser.
@@ -129,6 +130,96 @@ func TestHTMLInBrowser(t *testing.T) {
 	t.Run("fixture", func(t *testing.T) { browserFixture(browser, t) })
 	t.Run("family", func(t *testing.T) { browserFamily(browser, t) })
 	t.Run("escaping", func(t *testing.T) { browserEscaping(browser, t) })
+	t.Run("history", func(t *testing.T) { browserHistory(browser, t) })
+}
+
+// browserHistory renders history.html of five generated snapshots: every
+// chart must show one point per snapshot that has its metric (counted in
+// the rendered DOM, and laid out: each point has a size on screen), the
+// points of a chart must go left to right in time, and the verdict band
+// must have five cells. The screenshot goes next to the others.
+func browserHistory(browser context.Context, t *testing.T) {
+	dir := t.TempDir()
+	writeHistory(t, dir)
+	h, err := snapshot.Collect([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := HistoryHTML(h)
+	if err != nil {
+		t.Fatalf("HistoryHTML: %v", err)
+	}
+	file := filepath.Join(t.TempDir(), "history.html")
+	if err := os.WriteFile(file, doc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	watch := &browserWatch{pageURL: (&url.URL{Scheme: "file", Path: filepath.ToSlash(file)}).String()}
+	tab, cancel := chromedp.NewContext(browser, chromedp.WithListener(watch.listen))
+	defer cancel()
+	if err := chromedp.Do(tab,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(watch.pageURL),
+		chromedp.WaitVisible(chromedp.CSS("#history-title")),
+	); err != nil {
+		t.Fatalf("open history.html: %v", err)
+	}
+	// Per chart: the x of every laid-out point, in document order.
+	xs, err := chromedp.Run(tab, chromedp.Evaluate[map[string][]float64](`(function () {
+		var out = {};
+		document.querySelectorAll("figure.history-chart").forEach(function (f) {
+			out[f.id.replace("chart-", "")] = Array.from(f.querySelectorAll("svg.line-chart circle.point"))
+				.filter(function (c) { var r = c.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
+				.map(function (c) { return c.getBoundingClientRect().x; });
+		});
+		return out;
+	})()`))
+	if err != nil {
+		t.Fatalf("count the points: %v", err)
+	}
+	if len(xs) != len(wantPoints) {
+		t.Errorf("%d charts, want %d: %v", len(xs), len(wantPoints), xs)
+	}
+	for id, want := range wantPoints {
+		got := xs[id]
+		if len(got) != want {
+			t.Errorf("chart %s shows %d points, want %d", id, len(got), want)
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i] <= got[i-1] {
+				t.Errorf("chart %s: point %d at x %v is not right of point %d at %v", id, i, got[i], i-1, got[i-1])
+			}
+		}
+	}
+	cells, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("svg.verdict-band rect.band-cell").length`))
+	if err != nil {
+		t.Fatalf("count the verdict cells: %v", err)
+	}
+	if cells != 5 {
+		t.Errorf("the verdict band has %d cells, want 5", cells)
+	}
+	width, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatalf("measure the page: %v", err)
+	}
+	if width > 1280 {
+		t.Errorf("the page is %d px wide at a 1280 px viewport, want no horizontal scrolling", width)
+	}
+	shot, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	dir = os.Getenv("DATAREADY_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "history.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+	watch.check(t)
 }
 
 // browserFamily opens a report with the visuals the fixture lacks (annotator

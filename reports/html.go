@@ -78,17 +78,19 @@ func HTML(rep *audit.Report) ([]byte, error) {
 // htmlPage is everything the page template shows, formatted: the template
 // only lays it out.
 type htmlPage struct {
-	Title     string
-	Heading   string
-	Subhead   string
-	Meta      []string
-	Verdict   verdictView
-	Tally     []tallyItem
-	Readiness []readinessItem
-	Checks    []checkView
-	Families  []familyView
-	Dataset   datasetView
-	Footer    footerView
+	Title   string
+	Heading string
+	Subhead string
+	Meta    []string
+	Verdict verdictView
+	// Comparison is the "since the last snapshot" section; nil without a baseline.
+	Comparison *comparisonHTML
+	Tally      []tallyItem
+	Readiness  []readinessItem
+	Checks     []checkView
+	Families   []familyView
+	Dataset    datasetView
+	Footer     footerView
 }
 
 // verdictView is the banner at the top.
@@ -187,6 +189,7 @@ func newHTMLPage(rep *audit.Report) (*htmlPage, error) {
 	}
 	p.Checks = views
 	p.Verdict = verdictBanner(rep, views)
+	p.Comparison = newComparisonHTML(rep.Comparison)
 	p.Tally = tallyOf(views)
 	p.Families = familyViews(views)
 	for i, f := range p.Families {

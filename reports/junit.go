@@ -39,6 +39,11 @@ const (
 //	      skipped[message]                 status skip
 //	      system-out                       status warn ("WARN: " summary and examples) or pass (the summary); the case passes
 //
+// With a comparison (--baseline), one more suite "dataready.regressions"
+// holds a test case per check of the current report: it fails (type
+// "regression") when the check's status or a metric of it regressed since
+// the baseline, and lists those changes; otherwise it passes.
+//
 // A failure's or error's message attribute is the one-line summary; the
 // element's text repeats it and adds up to 5 examples with up to 3 row
 // locations each (file:line, split, id).
@@ -102,6 +107,9 @@ func JUnit(rep *audit.Report) ([]byte, error) {
 			}
 		}
 		suite.Cases = append(suite.Cases, tc)
+	}
+	if rep.Comparison != nil {
+		root.Suites = append(root.Suites, junitRegressions(rep.Comparison))
 	}
 	for _, s := range root.Suites {
 		root.Tests += s.Tests
@@ -280,4 +288,40 @@ func isXMLChar10(r rune) bool {
 		(r >= 0x20 && r <= 0xD7FF) ||
 		(r >= 0xE000 && r <= 0xFFFD) ||
 		(r >= 0x10000 && r <= utf8.MaxRune)
+}
+
+// junitRegressions is the suite of the comparison: a case per check of the
+// current report, failing when it regressed.
+func junitRegressions(c *audit.Comparison) junitSuite {
+	suite := junitSuite{Name: "dataready.regressions", Time: "0"}
+	worse := map[string][]changeLine{}
+	for _, l := range viewComparison(c).Worse {
+		worse[l.Check] = append(worse[l.Check], l)
+	}
+	for _, cc := range c.Checks {
+		if cc.Change == audit.Removed {
+			continue
+		}
+		tc := junitCase{Name: junitLine(cc.ID), Classname: suite.Name, Time: "0"}
+		suite.Tests++
+		if lines := worse[cc.ID]; len(lines) > 0 {
+			suite.Failures++
+			var parts []string
+			var text strings.Builder
+			fmt.Fprintf(&text, "worse since %s (snapshot %s):\n", reportLabel(c.Baseline), timeText(c.Baseline.SnapshotTime))
+			for _, l := range lines {
+				part := fmt.Sprintf("%s %s → %s", l.What, l.Old, l.New)
+				parts = append(parts, part)
+				if l.Delta != "" {
+					part += ", " + l.Delta
+				}
+				fmt.Fprintf(&text, "  %s\n", part)
+			}
+			tc.Failure = &junitProblem{Message: junitLine("worse since the baseline: " + strings.Join(parts, "; ")), Type: "regression", Text: junitText(text.String())}
+		} else {
+			tc.SystemOut = &junitOutput{"no regression since the baseline"}
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	return suite
 }

@@ -49,8 +49,10 @@ const (
 // summaries and pull-request comments: the verdict and its reason, the row
 // counts, a table of checks, the top findings with example locations, and
 // links to htmlName (the HTML report, a relative file name such as
-// "report.html"; empty for none) and report.json. The output stays under 60
-// lines whatever the number of checks or examples. An absolute htmlName, or
+// "report.html"; empty for none) and report.json; with a comparison
+// (--baseline), a short "since the last snapshot" part after the row
+// counts. The output stays under 60 lines whatever the number of checks or
+// examples, plus 7 with a comparison. An absolute htmlName, or
 // one with a scheme or drive letter, is an error: the file is meant to be
 // moved together with the HTML report, and must not name a path of the
 // machine that wrote it.
@@ -78,6 +80,10 @@ func Markdown(rep *audit.Report, htmlName string) ([]byte, error) {
 
 	b.WriteString(mdDatasetLine(rep))
 	b.WriteString("\n\n")
+
+	if rep.Comparison != nil {
+		mdComparisonBrief(&b, rep.Comparison)
+	}
 
 	mdChecksTable(&b, rep.Checks, htmlName)
 	mdTopFindings(&b, rep.Checks, htmlName)

@@ -12,6 +12,7 @@ import (
 	"dataready/audit"
 	"dataready/audit/registry"
 	"dataready/reports"
+	"dataready/snapshot"
 )
 
 // schemaFile is the JSON Schema of report.json, relative to this package.
@@ -71,6 +72,16 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 // configure sets the run's inputs and roles; paths resolve against the folder.
 func pipelineReport(t *testing.T, files map[string]string, configure func(cfg *audit.Config)) []byte {
 	t.Helper()
+	data, err := reports.JSON(pipelineRun(t, files, configure))
+	if err != nil {
+		t.Fatalf("reports.JSON: %v", err)
+	}
+	return data
+}
+
+// pipelineRun is pipelineReport's report before encoding.
+func pipelineRun(t *testing.T, files map[string]string, configure func(cfg *audit.Config)) *audit.Report {
+	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
@@ -86,9 +97,33 @@ func pipelineReport(t *testing.T, files map[string]string, configure func(cfg *a
 	if err != nil {
 		t.Fatalf("audit.Run: %v", err)
 	}
-	data, err := reports.JSON(rep)
+	return rep
+}
+
+// comparedReport audits trainCSV/holdoutCSV against a baseline audit of
+// schemaCSV: a report with a comparison where checks change status,
+// classes appear and vanish and metrics move both ways.
+func comparedReport(t *testing.T) []byte {
+	t.Helper()
+	base := pipelineRun(t, map[string]string{"data.csv": schemaCSV}, func(cfg *audit.Config) {
+		cfg.Inputs = []string{"data.csv"}
+		cfg.Text, cfg.Split, cfg.MaxBadRows = "text", "split", "5"
+	})
+	cur := pipelineRun(t, map[string]string{"train.csv": trainCSV, "holdout.csv": holdoutCSV}, func(cfg *audit.Config) {
+		cfg.Train, cfg.Holdout, cfg.Text = []string{"train.csv"}, []string{"holdout.csv"}, "text"
+		cfg.Segments = []string{"channel"}
+	})
+	c, err := snapshot.Compare(base, cur, snapshot.Options{Tolerance: 0.25, BaselinePath: "base/report.json"})
 	if err != nil {
-		t.Fatalf("reports.JSON: %v", err)
+		t.Fatal(err)
+	}
+	if c.Regressions == 0 || c.Improvements == 0 || c.Classes == nil || len(c.Classes.Appeared) == 0 || len(c.Segments) == 0 {
+		t.Fatalf("the comparison lacks a part the schema describes: %d regressions, %d improvements, classes %+v, segments %+v", c.Regressions, c.Improvements, c.Classes, c.Segments)
+	}
+	cur.Comparison = c
+	data, err := reports.JSON(cur)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return data
 }
@@ -189,6 +224,7 @@ func TestReportMatchesSchema(t *testing.T) {
 				cfg.Text = "text"
 			})
 		}, true, ""},
+		{"with a comparison", comparedReport, true, ""},
 		{"check disabled, no examples", func(t *testing.T) []byte {
 			return pipelineReport(t, map[string]string{"data.csv": schemaCSV}, func(cfg *audit.Config) {
 				cfg.Inputs = []string{"data.csv"}
@@ -281,8 +317,8 @@ func TestSchemaRejects(t *testing.T) {
 		{"missing_rate above 1", func(t *testing.T, rep map[string]any) {
 			metricsOf(t, rep, "labels.missing")["missing_rate"] = json.Number("1.5")
 		}},
-		{"schema_version 2", func(t *testing.T, rep map[string]any) {
-			rep["schema_version"] = json.Number("2")
+		{"schema_version 3", func(t *testing.T, rep map[string]any) {
+			rep["schema_version"] = json.Number("3")
 		}},
 		{"family is not the id's prefix", func(t *testing.T, rep map[string]any) {
 			checkByID(t, rep, "bias.class_balance")["family"] = "labels"
@@ -316,6 +352,21 @@ func TestSchemaRejects(t *testing.T) {
 		{"no run", func(t *testing.T, rep map[string]any) {
 			delete(rep, "run")
 		}},
+		{"no snapshot", func(t *testing.T, rep map[string]any) {
+			delete(rep, "snapshot")
+		}},
+		{"snapshot source guessed", func(t *testing.T, rep map[string]any) {
+			rep["snapshot"].(map[string]any)["source"] = "guess"
+		}},
+		{"no dataset.labels", func(t *testing.T, rep map[string]any) {
+			delete(rep["dataset"].(map[string]any), "labels")
+		}},
+		{"class usable is negative", func(t *testing.T, rep map[string]any) {
+			classes := rep["dataset"].(map[string]any)["labels"].(map[string]any)["classes"].(map[string]any)
+			for _, c := range classes {
+				c.(map[string]any)["usable"] = json.Number("-1")
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -333,3 +384,52 @@ func TestSchemaRejects(t *testing.T) {
 // schemaChecks are the check ids docs/report.schema.json has metric rules for.
 var schemaChecks = []string{"labels.missing", "labels.variants", "labels.conflicts", "bias.class_balance", "bias.segment_coverage", "bias.label_shift", "leakage.exact_overlap", "leakage.near_duplicates", "leakage.entity_overlap", "labels.near_conflicts", "volume.pilot_minimum",
 	"volume.class_minimum", "volume.segment_minimum", "volume.holdout_power", "volume.baseline"}
+
+// TestSchemaRejectsComparisons: mutations of a report's comparison fail
+// validation.
+func TestSchemaRejectsComparisons(t *testing.T) {
+	sch := compileSchema(t)
+	data := comparedReport(t)
+	if err := sch.Validate(decode(t, data)); err != nil {
+		t.Fatalf("the unmutated report does not match the schema: %v", err)
+	}
+	cmp := func(rep map[string]any) map[string]any { return rep["comparison"].(map[string]any) }
+	firstMetric := func(t *testing.T, rep map[string]any) map[string]any {
+		for _, c := range cmp(rep)["checks"].([]any) {
+			if ms := c.(map[string]any)["metrics"].([]any); len(ms) > 0 {
+				return ms[0].(map[string]any)
+			}
+		}
+		t.Fatal("no metric in the comparison")
+		return nil
+	}
+	for _, tc := range []struct {
+		name   string
+		mutate func(t *testing.T, rep map[string]any)
+	}{
+		{"no regressions count", func(t *testing.T, rep map[string]any) { delete(cmp(rep), "regressions") }},
+		{"verdict change sideways", func(t *testing.T, rep map[string]any) {
+			cmp(rep)["verdict"].(map[string]any)["change"] = "sideways"
+		}},
+		{"metric direction up", func(t *testing.T, rep map[string]any) { firstMetric(t, rep)["direction"] = "up" }},
+		{"metric without regression flag", func(t *testing.T, rep map[string]any) { delete(firstMetric(t, rep), "regression") }},
+		{"old status maybe", func(t *testing.T, rep map[string]any) {
+			cmp(rep)["checks"].([]any)[0].(map[string]any)["old_status"] = "maybe"
+		}},
+		{"class share above 1", func(t *testing.T, rep map[string]any) {
+			cmp(rep)["classes"].(map[string]any)["classes"].([]any)[0].(map[string]any)["new_share"] = json.Number("1.5")
+		}},
+		{"segment change unknown", func(t *testing.T, rep map[string]any) {
+			cmp(rep)["segments"].([]any)[0].(map[string]any)["change"] = "better"
+		}},
+		{"unknown key", func(t *testing.T, rep map[string]any) { cmp(rep)["extra"] = true }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := decode(t, data)
+			tc.mutate(t, rep)
+			if err := sch.Validate(rep); err == nil {
+				t.Fatalf("Validate(mutated report) = nil, want an error")
+			}
+		})
+	}
+}

@@ -44,7 +44,7 @@ var SegmentCoverage = audit.Spec{
 
 // OtherValue is the value a column's least frequent values are folded into
 // when it has more than maxValues distinct values.
-const OtherValue = "(other)"
+const OtherValue = audit.OtherValue
 
 // Bounds on distinct values. Variables so that tests can lower them.
 var (
