@@ -27,14 +27,19 @@ type Query struct {
 type Answer map[string]int64
 
 // normSQL is norm(s) of package dataready/audit/norm written in DuckDB SQL
-// for ASCII text: lower case, every run of ASCII white space (the six bytes
-// norm's ASCII path treats as space) replaced by one space, then trimmed.
-// norm also applies Unicode NFKC and Unicode white space; the generated data
-// holds no character that NFKC changes and no non-ASCII space (its only
-// non-ASCII characters are € and £), which TestNormSQLMatchesAudit checks.
-const normSQL = `trim(regexp_replace(lower(%s), '[ \t\n\x0B\f\r]+', ' ', 'g'))`
+// for ASCII text ({x} stands for the argument): lower case, every run of
+// ASCII white space (the six bytes norm's ASCII path treats as space)
+// replaced by one space, then trimmed. The regular expression, which doubles
+// the cost of Q4 and Q5, runs only on texts that hold a control white-space
+// byte or two spaces in a row; on the others lower and trim give the same
+// result. norm also applies Unicode NFKC and Unicode white space; the
+// generated data holds no character that NFKC changes and no non-ASCII space
+// (its only non-ASCII characters are € and £), which TestNormSQLMatchesAudit
+// checks.
+const normSQL = `trim(CASE WHEN regexp_matches({x}, '[\t\n\x0B\f\r]|  ') ` +
+	`THEN regexp_replace(lower({x}), '[ \t\n\x0B\f\r]+', ' ', 'g') ELSE lower({x}) END)`
 
-// norm expands NORM(x) in a query.
+// expandNorm expands every NORM(x) in q, x a column name.
 func expandNorm(q string) string {
 	for {
 		i := strings.Index(q, "NORM(")
@@ -43,7 +48,7 @@ func expandNorm(q string) string {
 		}
 		j := strings.IndexByte(q[i:], ')')
 		arg := q[i+len("NORM(") : i+j]
-		q = q[:i] + fmt.Sprintf(normSQL, arg) + q[i+j+1:]
+		q = q[:i] + strings.ReplaceAll(normSQL, "{x}", arg) + q[i+j+1:]
 	}
 }
 

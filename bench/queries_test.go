@@ -146,7 +146,8 @@ func TestNormSQLMatchesAudit(t *testing.T) {
 func TestNormSQLCases(t *testing.T) {
 	cases := []string{
 		"", " ", "plain text", "Mixed CASE", "  lead and trail  ", "tab\there", "new\nline", "cr\r\nlf",
-		"vt\vff\f", "many   inner \t\n spaces", "price €12.50, or £9", "UPPER €",
+		"vt\vff\f", "many   inner \t\n spaces", "price €12.50, or £9", "UPPER €", "two  spaces", " one lead",
+		"trail ", "only\rcr",
 	}
 	var vals []string
 	for _, c := range cases {
@@ -191,7 +192,7 @@ func checkNormSQL(t *testing.T, ctx context.Context, query string, want int) {
 
 func TestExpandNorm(t *testing.T) {
 	got := expandNorm("SELECT NORM(a) FROM t WHERE NORM(b) = 'x'")
-	want := "SELECT " + strings.Replace(normSQL, "%s", "a", 1) + " FROM t WHERE " + strings.Replace(normSQL, "%s", "b", 1) + " = 'x'"
+	want := "SELECT " + strings.ReplaceAll(normSQL, "{x}", "a") + " FROM t WHERE " + strings.ReplaceAll(normSQL, "{x}", "b") + " = 'x'"
 	if got != want {
 		t.Errorf("expandNorm =\n%s\nwant\n%s", got, want)
 	}
