@@ -262,6 +262,7 @@ func harnessMain(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		res.Sizes = append(res.Sizes, sr)
 	}
+	res.Machine.LoadEnd = loadAverage()
 	res.finish()
 
 	var md strings.Builder

@@ -16,6 +16,7 @@ type Machine struct {
 	CPU      string
 	Go       string
 	Load     string // 1, 5 and 15 minute load averages at the start
+	LoadEnd  string // and at the end
 }
 
 // thisMachine reads the machine's description from /proc; fields it cannot
@@ -30,12 +31,21 @@ func thisMachine() Machine {
 			m.MemBytes = kb * 1024
 		}
 	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		if f := strings.Fields(string(b)); len(f) >= 3 {
-			m.Load = strings.Join(f[:3], " ")
-		}
-	}
+	m.Load = loadAverage()
 	return m
+}
+
+// loadAverage is the 1, 5 and 15 minute load averages, or "" when unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // procField is the value of the first "name : value" line of a /proc file.

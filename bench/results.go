@@ -300,11 +300,15 @@ func (r *Results) Render(w io.Writer) error {
 	fmt.Fprintf(&b, "- Machine: %d cores, %s, %s memory, %s", m.Cores, orUnknown(m.CPU), formatBytes(m.MemBytes), m.Go)
 	if m.Load != "" {
 		fmt.Fprintf(&b, "; load average %s at the start", m.Load)
+		if m.LoadEnd != "" {
+			fmt.Fprintf(&b, ", %s at the end", m.LoadEnd)
+		}
+		b.WriteString(" (the machine is shared: compare ratios within one run, not across runs)")
 	}
 	b.WriteString(".\n")
 	var eng []string
 	if r.Audit != "" {
-		eng = append(eng, "audit at commit "+r.Audit)
+		eng = append(eng, "audit at commit "+r.Audit+" (`audit run --format json`, default workers)")
 	}
 	if r.DuckDB != "" {
 		eng = append(eng, "DuckDB "+r.DuckDB+" (duckdb-go, default settings)")

@@ -55,7 +55,7 @@ func fixedResults() *Results {
 	delete(large.Summaries, TaskKey{10_000_000, "csv", "pandas", "Q5"})
 	r := &Results{
 		Date:    time.Date(2026, 11, 28, 1, 2, 0, 0, time.UTC),
-		Machine: Machine{Cores: 2, MemBytes: 25_280_000_000, CPU: "Intel(R) Xeon(R) Processor", Go: "go1.26.8", Load: "2.85 2.11 2.20"},
+		Machine: Machine{Cores: 2, MemBytes: 25_280_000_000, CPU: "Intel(R) Xeon(R) Processor", Go: "go1.26.8", Load: "2.85 2.11 2.20", LoadEnd: "3.01 2.50 2.31"},
 		Command: "go run . -rows 1000000,10000000 -runs 3 -scaling true -data DIR",
 		Audit:   "7214e36", DuckDB: "v1.5.6", Pandas: "1.5.3", Runs: 3, Scaling: true,
 		Sizes:  []SizeResults{small, large},
