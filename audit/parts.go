@@ -1,0 +1,137 @@
+package audit
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"dataready/audit/similar"
+	"dataready/source"
+)
+
+// Parts makes Run take the path of a distributed run through the merge, to
+// test it: instead of concurrent workers, Run deals the input's units to K
+// parts on one goroutine (each unit to a part drawn at random), each part
+// with its own accumulators, key table, statistics and near-duplicate
+// index, as a worker has. After the last unit, every part's state is
+// encoded (Encodable), decoded into fresh state made for the same run, and
+// encoded again (which must give the same bytes); then the parts are
+// merged, and their row spills revisited, in a random order. The report
+// must be the one of an ordinary run, whatever K and Seed: the property
+// test in package registry checks it for every check.
+type Parts struct {
+	// K is the number of parts, at least 1.
+	K int
+	// Seed drives the choice of part per unit and the order of merges.
+	Seed uint64
+}
+
+// stream reads every unit of the inputs on this goroutine and decodes it
+// into a randomly chosen part.
+func (p *Parts) stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Allocator, progress Progress) error {
+	rng := rand.New(rand.NewPCG(p.Seed, 0))
+	for _, in := range inputs {
+		err := in.src.Units(ctx, func(u source.Unit) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rows, err := ws[rng.IntN(len(ws))].consume(work{in, u}, mem)
+			if err == nil && progress != nil {
+				progress.Add(u.Bytes(), rows)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exchange replaces every part's state by a decoded copy of its encoding,
+// then shuffles the parts and the spills. closers receives the decoded
+// state that holds files; the replaced state's files are closed.
+func (p *Parts) exchange(ws []*worker, specs []Spec, envs []*Env, spills []*spill, closers *[]io.Closer) error {
+	for _, w := range ws {
+		for i, acc := range w.accs {
+			if acc == nil {
+				continue
+			}
+			fresh, err := roundTrip(acc, func() Accumulator {
+				a := specs[i].New(envs[i])
+				if c, ok := a.(io.Closer); ok {
+					*closers = append(*closers, c)
+				}
+				return a
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w", specs[i].ID, err)
+			}
+			if c, ok := acc.(io.Closer); ok {
+				_ = c.Close() // its files' contents are in the encoding
+			}
+			w.accs[i] = fresh
+		}
+		keys, err := roundTrip(w.keys, NewKeyTable)
+		if err != nil {
+			return err
+		}
+		w.keys = keys
+		stats, err := roundTrip(w.stats, func() *runStats { return newRunStats(len(w.stats.fileRows), len(w.stats.nulls)) })
+		if err != nil {
+			return err
+		}
+		w.stats = stats
+		if ix := w.prep.index; ix != nil {
+			empty, err := similar.New(ix.Options())
+			if err != nil {
+				return err
+			}
+			*closers = append(*closers, empty)
+			fresh, err := roundTrip(ix, func() *similar.Index { return empty })
+			if err != nil {
+				return err
+			}
+			_ = ix.Close()
+			w.prep.index = fresh
+		}
+	}
+	rng := rand.New(rand.NewPCG(p.Seed, 1))
+	rng.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
+	rng.Shuffle(len(spills), func(i, j int) { spills[i], spills[j] = spills[j], spills[i] })
+	return nil
+}
+
+// roundTrip encodes v, decodes the bytes into fresh(), and checks that the
+// copy encodes to the same bytes.
+func roundTrip[T any](v T, fresh func() T) (T, error) {
+	var zero T
+	enc, ok := any(v).(Encodable)
+	if !ok {
+		return zero, fmt.Errorf("%T does not implement audit.Encodable", v)
+	}
+	data, err := enc.MarshalBinary()
+	if err != nil {
+		return zero, fmt.Errorf("encode: %w", err)
+	}
+	cp := fresh()
+	dec, ok := any(cp).(Encodable)
+	if !ok {
+		return zero, fmt.Errorf("%T does not implement audit.Encodable", cp)
+	}
+	if err := dec.UnmarshalBinary(data); err != nil {
+		return zero, fmt.Errorf("decode: %w", err)
+	}
+	again, err := dec.MarshalBinary()
+	if err != nil {
+		return zero, fmt.Errorf("encode the decoded copy: %w", err)
+	}
+	if !bytes.Equal(data, again) {
+		return zero, fmt.Errorf("%T: the decoded copy encodes to other bytes (%d, not %d): decoding loses or changes state", v, len(again), len(data))
+	}
+	return cp, nil
+}
