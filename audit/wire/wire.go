@@ -16,7 +16,8 @@ var ErrCorrupt = errors.New("corrupt encoding")
 // does not read.
 var ErrVersion = errors.New("unknown format version")
 
-// Writer appends an encoding to a byte slice.
+// Writer appends an encoding to a byte slice. A zero Writer is ready to
+// use and writes no header: for a part of an encoding assembled apart.
 type Writer struct {
 	buf []byte
 }
