@@ -28,6 +28,13 @@ type Parts struct {
 	K int
 	// Seed drives the choice of part per unit and the order of merges.
 	Seed uint64
+	// Encoded, when set, is called with every encoding of a part's state,
+	// the name of what it encodes (a check id, "audit.KeyTable",
+	// "audit.runStats" or "similar.Index") and a function that makes fresh
+	// state of the run to decode into (closing it is the caller's job when
+	// it is an io.Closer): tests feed decoders damaged copies of real
+	// encodings with it.
+	Encoded func(name string, data []byte, fresh func() (Encodable, error))
 }
 
 // stream reads every unit of the inputs on this goroutine and decodes it
@@ -56,46 +63,44 @@ func (p *Parts) stream(ctx context.Context, inputs []*input, ws []*worker, mem m
 // then shuffles the parts and the spills. closers receives the decoded
 // state that holds files; the replaced state's files are closed.
 func (p *Parts) exchange(ws []*worker, specs []Spec, envs []*Env, spills []*spill, closers *[]io.Closer) error {
+	keep := func(v any) {
+		if c, ok := v.(io.Closer); ok {
+			*closers = append(*closers, c)
+		}
+	}
 	for _, w := range ws {
 		for i, acc := range w.accs {
 			if acc == nil {
 				continue
 			}
-			fresh, err := roundTrip(acc, func() Accumulator {
-				a := specs[i].New(envs[i])
-				if c, ok := a.(io.Closer); ok {
-					*closers = append(*closers, c)
-				}
-				return a
-			})
+			fresh, err := roundTrip(p, specs[i].ID, acc, func() (Accumulator, error) { return specs[i].New(envs[i]), nil })
 			if err != nil {
 				return fmt.Errorf("%s: %w", specs[i].ID, err)
 			}
+			keep(fresh)
 			if c, ok := acc.(io.Closer); ok {
 				_ = c.Close() // its files' contents are in the encoding
 			}
 			w.accs[i] = fresh
 		}
-		keys, err := roundTrip(w.keys, NewKeyTable)
+		keys, err := roundTrip(p, "audit.KeyTable", w.keys, func() (*KeyTable, error) { return NewKeyTable(), nil })
 		if err != nil {
 			return err
 		}
 		w.keys = keys
-		stats, err := roundTrip(w.stats, func() *runStats { return newRunStats(len(w.stats.fileRows), len(w.stats.nulls)) })
+		files, columns := len(w.stats.fileRows), len(w.stats.nulls)
+		stats, err := roundTrip(p, "audit.runStats", w.stats, func() (*runStats, error) { return newRunStats(files, columns), nil })
 		if err != nil {
 			return err
 		}
 		w.stats = stats
 		if ix := w.prep.index; ix != nil {
-			empty, err := similar.New(ix.Options())
+			opts := ix.Options()
+			fresh, err := roundTrip(p, "similar.Index", ix, func() (*similar.Index, error) { return similar.New(opts) })
 			if err != nil {
 				return err
 			}
-			*closers = append(*closers, empty)
-			fresh, err := roundTrip(ix, func() *similar.Index { return empty })
-			if err != nil {
-				return err
-			}
+			keep(fresh)
 			_ = ix.Close()
 			w.prep.index = fresh
 		}
@@ -106,32 +111,46 @@ func (p *Parts) exchange(ws []*worker, specs []Spec, envs []*Env, spills []*spil
 	return nil
 }
 
-// roundTrip encodes v, decodes the bytes into fresh(), and checks that the
-// copy encodes to the same bytes.
-func roundTrip[T any](v T, fresh func() T) (T, error) {
-	var zero T
+// roundTrip encodes v, decodes the bytes into fresh state, and checks
+// that the copy encodes to the same bytes. On error, a copy that holds
+// files is closed.
+func roundTrip[T any](p *Parts, name string, v T, fresh func() (T, error)) (cp T, err error) {
 	enc, ok := any(v).(Encodable)
 	if !ok {
-		return zero, fmt.Errorf("%T does not implement audit.Encodable", v)
+		return cp, fmt.Errorf("%T does not implement audit.Encodable", v)
 	}
 	data, err := enc.MarshalBinary()
 	if err != nil {
-		return zero, fmt.Errorf("encode: %w", err)
+		return cp, fmt.Errorf("encode: %w", err)
 	}
-	cp := fresh()
+	if p.Encoded != nil {
+		p.Encoded(name, data, func() (Encodable, error) {
+			e, err := fresh()
+			enc, _ := any(e).(Encodable)
+			return enc, err
+		})
+	}
+	if cp, err = fresh(); err != nil {
+		return cp, err
+	}
+	defer func() {
+		if c, ok := any(cp).(io.Closer); ok && err != nil {
+			_ = c.Close()
+		}
+	}()
 	dec, ok := any(cp).(Encodable)
 	if !ok {
-		return zero, fmt.Errorf("%T does not implement audit.Encodable", cp)
+		return cp, fmt.Errorf("%T does not implement audit.Encodable", cp)
 	}
 	if err := dec.UnmarshalBinary(data); err != nil {
-		return zero, fmt.Errorf("decode: %w", err)
+		return cp, fmt.Errorf("decode: %w", err)
 	}
 	again, err := dec.MarshalBinary()
 	if err != nil {
-		return zero, fmt.Errorf("encode the decoded copy: %w", err)
+		return cp, fmt.Errorf("encode the decoded copy: %w", err)
 	}
 	if !bytes.Equal(data, again) {
-		return zero, fmt.Errorf("%T: the decoded copy encodes to other bytes (%d, not %d): decoding loses or changes state", v, len(again), len(data))
+		return cp, fmt.Errorf("%T: the decoded copy encodes to other bytes (%d, not %d): decoding loses or changes state", v, len(again), len(data))
 	}
 	return cp, nil
 }
