@@ -1,9 +1,13 @@
 package registry_test
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -15,6 +19,7 @@ import (
 
 	"dataready/audit"
 	"dataready/audit/registry"
+	"dataready/audit/wire"
 	"dataready/fixtures/gen"
 )
 
@@ -92,10 +97,11 @@ func generated(t *testing.T) *audit.Config {
 	return cfg
 }
 
-// decorate copies the CSV at in to out with three annotator columns, each
-// agreeing with the label most of the time, picking another class or
-// leaving the rating empty otherwise, and a column "queue" that gives the
-// label away (leakage.target). A holdout row goes first, so that split
+// decorate copies the CSV at in to out with null amounts (more of them
+// for new users) and regions, three annotator columns, each agreeing with
+// the label most of the time, picking another class or leaving the rating
+// empty otherwise, and a column "queue" that gives the label away
+// (leakage.target). A holdout row goes first, so that split
 // index 0 is the holdout and train is 1: a decoder that loses a split index
 // (read back as 0) shows.
 func decorate(t *testing.T, in, out string) {
@@ -135,6 +141,14 @@ func decorate(t *testing.T, in, out string) {
 	}
 	rows[0] = append(rows[0], "ann_a", "ann_b", "ann_c", "queue")
 	for i, row := range rows[1:] {
+		// Nulls, more often for new users (bias.missingness), and
+		// missing segment values.
+		if x := r.Float64(); x < 0.05 || row[col["user_type"]] == "new" && x < 0.3 {
+			row[col["amount"]] = ""
+		}
+		if r.IntN(50) == 0 {
+			row[col["region"]] = ""
+		}
 		rows[i+1] = append(row, rate(row[label], 0.85, 0.02), rate(row[label], 0.7, 0.15), rate(row[label], 0.4, 0.5),
 			"q-"+rate(row[label], 0.95, 0))
 	}
@@ -259,4 +273,86 @@ func diff(got, want string) string {
 		}
 	}
 	return "(no difference)"
+}
+
+// TestDecodeDamaged feeds every decoder (each check's, the key table's,
+// the run statistics' and the near-duplicate index's) damaged copies of
+// the largest real encoding of both fixtures: every truncation must be an
+// error, a newer version must be refused, and random byte changes must
+// give an error or a decoded state that encodes again, never a panic.
+func TestDecodeDamaged(t *testing.T) {
+	type sample struct {
+		data  []byte
+		fresh func() (audit.Encodable, error)
+	}
+	largest := map[string]sample{}
+	parts := &audit.Parts{K: 3, Seed: 1, Encoded: func(name string, data []byte, fresh func() (audit.Encodable, error)) {
+		if len(data) >= len(largest[name].data) {
+			largest[name] = sample{bytes.Clone(data), fresh}
+		}
+	}}
+	for _, fx := range fixtures {
+		run(t, fx, fx.cfg(t), parts)
+	}
+	for name, s := range largest {
+		t.Logf("%s: %d bytes", name, len(s.data))
+	}
+	if len(largest) != len(registry.Checks())+3 {
+		t.Errorf("%d encodings seen, want one per check and 3 of shared state", len(largest))
+	}
+	for _, name := range slices.Sorted(maps.Keys(largest)) {
+		s := largest[name]
+		t.Run(name, func(t *testing.T) {
+			decode := func(data []byte, what string) {
+				e, ferr := s.fresh()
+				if ferr != nil {
+					t.Fatal(ferr)
+				}
+				defer func() {
+					if c, ok := e.(io.Closer); ok {
+						_ = c.Close()
+					}
+					if p := recover(); p != nil {
+						t.Fatalf("%s: decoding panics: %v", what, p)
+					}
+				}()
+				if e.UnmarshalBinary(data) == nil {
+					if _, err := e.MarshalBinary(); err != nil {
+						t.Errorf("%s: decoded state does not encode: %v", what, err)
+					}
+				}
+			}
+			// Every truncation of a small encoding, about 100 of a large one.
+			cases := 100
+			if name == "similar.Index" {
+				cases = 30 // each decode hashes every text again
+			}
+			step := max(1, len(s.data)/cases)
+			for n := 0; n < len(s.data); n += step {
+				e, _ := s.fresh()
+				err := e.UnmarshalBinary(s.data[:n])
+				if c, ok := e.(io.Closer); ok {
+					_ = c.Close()
+				}
+				if err == nil {
+					t.Errorf("the first %d of %d bytes decode without error", n, len(s.data))
+				}
+			}
+			newer := append([]byte{s.data[0] + 1}, s.data[1:]...)
+			e, _ := s.fresh()
+			if err := e.UnmarshalBinary(newer); !errors.Is(err, wire.ErrVersion) {
+				t.Errorf("version %d: err = %v, want wire.ErrVersion", newer[0], err)
+			}
+			if c, ok := e.(io.Closer); ok {
+				_ = c.Close()
+			}
+			r := rand.New(rand.NewPCG(uint64(len(name)), 5))
+			for range cases {
+				bad := bytes.Clone(s.data)
+				i := r.IntN(len(bad))
+				bad[i] = byte(r.IntN(256))
+				decode(bad, fmt.Sprintf("byte %d set to %d", i, bad[i]))
+			}
+		})
+	}
 }
