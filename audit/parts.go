@@ -19,10 +19,12 @@ import (
 // with its own accumulators, key table, statistics and near-duplicate
 // index, as a worker has. After the last unit, every part's state is
 // encoded (Encodable), decoded into fresh state made for the same run, and
-// encoded again (which must give the same bytes); then the parts are
-// merged, and their row spills revisited, in a random order. The report
-// must be the one of an ordinary run, whatever K and Seed: the property
-// test in package registry checks it for every check.
+// encoded again (which must give the same bytes). Then, as a tree of
+// combiners does, the parts are merged in pairs in a random order, and the
+// merged state goes through the encoding again before the last merges;
+// the row spills are revisited in a random order. The report must be the
+// one of an ordinary run, whatever K and Seed: the property test in
+// package registry checks it for every check.
 type Parts struct {
 	// K is the number of parts, at least 1.
 	K int
@@ -59,10 +61,38 @@ func (p *Parts) stream(ctx context.Context, inputs []*input, ws []*worker, mem m
 	return nil
 }
 
-// exchange replaces every part's state by a decoded copy of its encoding,
-// then shuffles the parts and the spills. closers receives the decoded
-// state that holds files; the replaced state's files are closed.
-func (p *Parts) exchange(ws []*worker, specs []Spec, envs []*Env, spills []*spill, closers *[]io.Closer) error {
+// exchange sends the parts' state through the encoding as a distributed
+// run's combiners do: every part's state is replaced by a decoded copy of
+// its encoding; the parts are shuffled, merged in pairs, and the merged
+// state goes through the encoding again. It returns the merged parts, for
+// Run to merge, and shuffles the spills (their order is the order rows are
+// revisited in). closers receives the decoded state that holds files; the
+// replaced state's files are closed.
+func (p *Parts) exchange(ws []*worker, specs []Spec, envs []*Env, spills []*spill, closers *[]io.Closer) ([]*worker, error) {
+	if err := p.exchangeAll(ws, specs, envs, closers); err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(p.Seed, 1))
+	rng.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
+	rng.Shuffle(len(spills), func(i, j int) { spills[i], spills[j] = spills[j], spills[i] })
+	var merged []*worker
+	for i := 0; i < len(ws); i += 2 {
+		if i+1 < len(ws) {
+			if err := ws[i].merge(ws[i+1]); err != nil {
+				return nil, err
+			}
+		}
+		merged = append(merged, ws[i])
+	}
+	if err := p.exchangeAll(merged, specs, envs, closers); err != nil {
+		return nil, err
+	}
+	return merged, nil
+}
+
+// exchangeAll replaces the state of every worker of ws by a decoded copy
+// of its encoding.
+func (p *Parts) exchangeAll(ws []*worker, specs []Spec, envs []*Env, closers *[]io.Closer) error {
 	keep := func(v any) {
 		if c, ok := v.(io.Closer); ok {
 			*closers = append(*closers, c)
@@ -105,9 +135,6 @@ func (p *Parts) exchange(ws []*worker, specs []Spec, envs []*Env, spills []*spil
 			w.prep.index = fresh
 		}
 	}
-	rng := rand.New(rand.NewPCG(p.Seed, 1))
-	rng.Shuffle(len(ws), func(i, j int) { ws[i], ws[j] = ws[j], ws[i] })
-	rng.Shuffle(len(spills), func(i, j int) { spills[i], spills[j] = spills[j], spills[i] })
 	return nil
 }
 

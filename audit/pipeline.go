@@ -217,7 +217,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		if err := opts.Parts.stream(ctx, inputs, ws, mem, opts.Progress); err != nil {
 			return nil, err
 		}
-		if err := opts.Parts.exchange(ws, opts.Specs, envs, spills, &closers); err != nil {
+		if ws, err = opts.Parts.exchange(ws, opts.Specs, envs, spills, &closers); err != nil {
 			return nil, err
 		}
 	} else if err := stream(ctx, inputs, ws, mem, opts.Progress); err != nil {
@@ -227,19 +227,9 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 	// Merge every worker into the first.
 	all := ws[0]
 	for _, w := range ws[1:] {
-		for i, acc := range w.accs {
-			if acc != nil {
-				all.accs[i].Merge(acc)
-			}
+		if err := all.merge(w); err != nil {
+			return nil, err
 		}
-		all.keys.Merge(w.keys)
-		all.stats.merge(w.stats)
-		if w.prep.index != nil {
-			if err := all.prep.index.Merge(w.prep.index); err != nil {
-				return nil, err
-			}
-		}
-		*w = worker{spill: w.spill} // let the merged state go
 	}
 	for _, in := range inputs {
 		for _, p := range in.src.Problems() {
@@ -411,6 +401,25 @@ func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Alloc
 		})
 	}
 	return g.Wait()
+}
+
+// merge folds o's state into w's and lets o's go; o keeps its spill,
+// which is read after the merge.
+func (w *worker) merge(o *worker) error {
+	for i, acc := range o.accs {
+		if acc != nil {
+			w.accs[i].Merge(acc)
+		}
+	}
+	w.keys.Merge(o.keys)
+	w.stats.merge(o.stats)
+	if o.prep.index != nil {
+		if err := w.prep.index.Merge(o.prep.index); err != nil {
+			return err
+		}
+	}
+	*o = worker{spill: o.spill}
+	return nil
 }
 
 // consume decodes one unit into the worker's state and returns the rows it
