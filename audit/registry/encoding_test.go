@@ -98,7 +98,7 @@ func generated(t *testing.T) *audit.Config {
 }
 
 // decorate copies the CSV at in to out with null amounts (more of them
-// for new users) and regions, three annotator columns, each agreeing with
+// for new users), amounts that are not numbers, null regions, three annotator columns, each agreeing with
 // the label most of the time, picking another class or leaving the rating
 // empty otherwise, and a column "queue" that gives the label away
 // (leakage.target). A holdout row goes first, so that split
@@ -143,8 +143,13 @@ func decorate(t *testing.T, in, out string) {
 	for i, row := range rows[1:] {
 		// Nulls, more often for new users (bias.missingness), and
 		// missing segment values.
-		if x := r.Float64(); x < 0.05 || row[col["user_type"]] == "new" && x < 0.3 {
+		switch x := r.Float64(); {
+		case x < 0.05 || row[col["user_type"]] == "new" && x < 0.3:
 			row[col["amount"]] = ""
+		case x > 0.98 && i > len(rows)/2:
+			// Not a number, past the rows the column type is guessed
+			// from: a type mismatch.
+			row[col["amount"]] = "unknown"
 		}
 		if r.IntN(50) == 0 {
 			row[col["region"]] = ""
