@@ -98,12 +98,13 @@ func generated(t *testing.T) *audit.Config {
 }
 
 // decorate copies the CSV at in to out with null amounts (more of them
-// for new users), amounts that are not numbers, null regions, three annotator columns, each agreeing with
-// the label most of the time, picking another class or leaving the rating
-// empty otherwise, and a column "queue" that gives the label away
-// (leakage.target). A holdout row goes first, so that split
-// index 0 is the holdout and train is 1: a decoder that loses a split index
-// (read back as 0) shows.
+// for new users), amounts that are not numbers, null regions, missing and
+// unparseable times, a spelling variant of a label, three annotator
+// columns (each agrees with a truth that is usually the label most of the
+// time, picks another class or leaves the rating empty otherwise) and a
+// column "queue" that gives the label away (leakage.target). A holdout row
+// goes first, so that split index 0 is the holdout and train is 1: a
+// decoder that loses a split index (read back as 0) shows.
 func decorate(t *testing.T, in, out string) {
 	t.Helper()
 	f, err := os.Open(in)
@@ -154,8 +155,24 @@ func decorate(t *testing.T, in, out string) {
 		if r.IntN(50) == 0 {
 			row[col["region"]] = ""
 		}
-		rows[i+1] = append(row, rate(row[label], 0.85, 0.02), rate(row[label], 0.7, 0.15), rate(row[label], 0.4, 0.5),
+		switch r.IntN(100) {
+		case 0:
+			row[col["created_at"]] = ""
+		case 1:
+			row[col["created_at"]] = "last week" // unparseable
+		}
+		// The annotators rate a truth that is sometimes not the label, so
+		// that their majority disagrees with it.
+		truth := row[label]
+		if r.IntN(20) == 0 {
+			truth = list[r.IntN(len(list))]
+		}
+		rows[i+1] = append(row, rate(truth, 0.85, 0.02), rate(truth, 0.7, 0.15), rate(truth, 0.4, 0.5),
 			"q-"+rate(row[label], 0.95, 0))
+		// A spelling variant of one class (labels.variants).
+		if row[label] == "refund" && r.IntN(10) == 0 {
+			rows[i+1][label] = "Refund "
+		}
 	}
 	for i, row := range rows[1:] {
 		if row[split] == "holdout" {
