@@ -18,4 +18,11 @@
 // decodes their units on N workers; each worker owns one accumulator per
 // check, so Add never needs a lock. Merge, Revisit and Result run on one
 // goroutine after the workers finish; Flag predicates may run concurrently.
+//
+// Encoding: every check's accumulator, the key table, the run statistics,
+// the dataset profile and the near-duplicate index encode the state they
+// accumulate (Encodable, in the format of package wire), so that partial
+// state can cross process boundaries and be merged elsewhere. RunOptions.Parts runs
+// the input through that path in-process, and the property test in package
+// registry checks that it gives the one-pass result for every check.
 package audit

@@ -37,6 +37,9 @@ type RunOptions struct {
 	// ChunkBytes and BatchRows tune the readers (see source.Options); zero
 	// means their defaults. Tests shrink them to exercise concurrency.
 	ChunkBytes, BatchRows int
+	// Parts, when set, replaces the concurrent workers by a test of the
+	// encode, decode and merge path (see Parts).
+	Parts *Parts
 }
 
 // Progress receives the run's progress: Start once with the total input
@@ -64,7 +67,8 @@ type worker struct {
 	keys  *KeyTable
 	stats *runStats
 	prof  *profile
-	spill *spill // nil unless findings are asked for
+	spill *spill     // nil unless findings are asked for
+	ids   [][]string // reused for the id values of the spill
 }
 
 // Run audits the inputs of cfg and returns the report. An error means the
@@ -89,6 +93,9 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Parts != nil {
+		workers = max(opts.Parts.K, 1)
 	}
 
 	inputs, err := openInputs(ctx, cfg, opts)
@@ -209,27 +216,23 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		}
 		opts.Progress.Start(total)
 	}
-	if err := stream(ctx, inputs, ws, mem, opts.Progress); err != nil {
+	if opts.Parts != nil {
+		if err := opts.Parts.stream(ctx, inputs, ws, mem, opts.Progress); err != nil {
+			return nil, err
+		}
+		if ws, err = opts.Parts.exchange(ws, opts.Specs, envs, spills, &closers); err != nil {
+			return nil, err
+		}
+	} else if err := stream(ctx, inputs, ws, mem, opts.Progress); err != nil {
 		return nil, err
 	}
 
 	// Merge every worker into the first.
 	all := ws[0]
 	for _, w := range ws[1:] {
-		for i, acc := range w.accs {
-			if acc != nil {
-				all.accs[i].Merge(acc)
-			}
+		if err := all.merge(w); err != nil {
+			return nil, err
 		}
-		all.keys.Merge(w.keys)
-		all.stats.merge(w.stats)
-		all.prof.merge(w.prof)
-		if w.prep.index != nil {
-			if err := all.prep.index.Merge(w.prep.index); err != nil {
-				return nil, err
-			}
-		}
-		*w = worker{spill: w.spill} // let the merged state go
 	}
 	for _, in := range inputs {
 		for _, p := range in.src.Problems() {
@@ -414,35 +417,11 @@ func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Alloc
 	})
 	for _, w := range ws {
 		g.Go(func() error {
-			var ids [][]string
 			for item := range units {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				var rows int64
-				err := item.unit.Decode(mem, func(sb *source.Batch) error {
-					w.stats.reject(item.in, sb)
-					b, err := w.prep.prepare(item.in, sb.Record, sb.Lines)
-					if err != nil {
-						return err
-					}
-					w.stats.add(b, item.in, w.prep)
-					w.prof.add(b)
-					w.keys.Add(b)
-					if w.spill != nil {
-						ids = w.prep.idValues(b, ids)
-						if err := w.spill.add(b, ids, w.prep.lay.text); err != nil {
-							return err
-						}
-					}
-					for _, acc := range w.accs {
-						if acc != nil {
-							acc.Add(b)
-						}
-					}
-					rows += int64(b.Rows) + int64(len(sb.Rejected))
-					return nil
-				})
+				rows, err := w.consume(item, mem)
 				if err != nil {
 					return err
 				}
@@ -454,6 +433,56 @@ func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Alloc
 		})
 	}
 	return g.Wait()
+}
+
+// merge folds o's state into w's and lets o's go; o keeps its spill,
+// which is read after the merge.
+func (w *worker) merge(o *worker) error {
+	for i, acc := range o.accs {
+		if acc != nil {
+			w.accs[i].Merge(acc)
+		}
+	}
+	w.keys.Merge(o.keys)
+	w.stats.merge(o.stats)
+	w.prof.merge(o.prof)
+	if o.prep.index != nil {
+		if err := w.prep.index.Merge(o.prep.index); err != nil {
+			return err
+		}
+	}
+	*o = worker{spill: o.spill}
+	return nil
+}
+
+// consume decodes one unit into the worker's state and returns the rows it
+// read, rejected ones included.
+func (w *worker) consume(item work, mem memory.Allocator) (int64, error) {
+	var rows int64
+	err := item.unit.Decode(mem, func(sb *source.Batch) error {
+		w.stats.reject(item.in, sb)
+		b, err := w.prep.prepare(item.in, sb.Record, sb.Lines)
+		if err != nil {
+			return err
+		}
+		w.stats.add(b, item.in, w.prep)
+		w.prof.add(b)
+		w.keys.Add(b)
+		if w.spill != nil {
+			w.ids = w.prep.idValues(b, w.ids)
+			if err := w.spill.add(b, w.ids, w.prep.lay.text); err != nil {
+				return err
+			}
+		}
+		for _, acc := range w.accs {
+			if acc != nil {
+				acc.Add(b)
+			}
+		}
+		rows += int64(b.Rows) + int64(len(sb.Rejected))
+		return nil
+	})
+	return rows, err
 }
 
 // inputPaths lists the per-split or plain inputs of cfg, relative paths

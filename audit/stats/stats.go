@@ -98,31 +98,27 @@ func PSI[N Number](expected, actual map[string]N) float64 {
 // shares; ok is false when either total is 0. Sorting makes the sums
 // independent of map order, hence bit-for-bit deterministic.
 func align[N Number](p, q map[string]N) ([]string, []float64, []float64, bool) {
-	var tp, tq float64
 	seen := make(map[string]bool, len(p)+len(q))
 	keys := make([]string, 0, len(p)+len(q))
-	for k, v := range p {
-		if v > 0 {
-			tp += float64(v)
-		}
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
+	for _, m := range []map[string]N{p, q} {
+		for k := range m {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
 		}
 	}
-	for k, v := range q {
-		if v > 0 {
-			tq += float64(v)
-		}
-		if !seen[k] {
-			seen[k] = true
-			keys = append(keys, k)
-		}
+	sort.Strings(keys)
+	// The totals too are summed in key order: float addition is not
+	// associative, and shares are rarely integers.
+	var tp, tq float64
+	for _, k := range keys {
+		tp += max(float64(p[k]), 0)
+		tq += max(float64(q[k]), 0)
 	}
 	if tp <= 0 || tq <= 0 {
 		return nil, nil, nil, false
 	}
-	sort.Strings(keys)
 	ps, qs := make([]float64, len(keys)), make([]float64, len(keys))
 	for i, k := range keys {
 		ps[i] = max(float64(p[k]), 0) / tp
