@@ -131,7 +131,7 @@ func (a *baseline) Add(b *audit.Batch) {
 
 // tokenize appends to dst the distinct tokens of the normalized text s, in
 // order of first appearance: runs of letters and digits of at least two
-// runes, not purely digits, at most 30 bytes, from the first maxTextRunes
+// bytes, not purely digits, at most 30 bytes, from the first maxTextRunes
 // runes. ASCII text takes a byte loop; other text splits on runes with
 // unicode.IsLetter and unicode.IsNumber.
 func tokenize(dst []string, s string) []string {
@@ -145,34 +145,7 @@ func tokenize(dst []string, s string) []string {
 			n++
 		}
 	}
-	start := len(dst)
-	// Up to 32 tokens, a scan finds repeats; beyond, a set.
-	var seen map[string]bool
-	add := func(f string, letter bool) {
-		if len(f) < 2 || len(f) > 30 || !letter {
-			return
-		}
-		if seen != nil {
-			if seen[f] {
-				return
-			}
-			seen[f] = true
-		} else {
-			for _, t := range dst[start:] {
-				if t == f {
-					return
-				}
-			}
-			if len(dst)-start == 32 {
-				seen = make(map[string]bool, 64)
-				for _, t := range dst[start:] {
-					seen[t] = true
-				}
-				seen[f] = true
-			}
-		}
-		dst = append(dst, f)
-	}
+	set := tokenSet{out: dst, start: len(dst)}
 	if isASCII(s) {
 		from, letter := -1, false
 		for i := 0; i <= len(s); i++ {
@@ -189,16 +162,61 @@ func tokenize(dst []string, s string) []string {
 				continue
 			}
 			if from >= 0 {
-				add(s[from:i], letter)
+				if letter {
+					set.add(s[from:i])
+				}
 				from = -1
 			}
 		}
-		return dst
+		return set.out
 	}
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
-		add(f, strings.IndexFunc(f, unicode.IsLetter) >= 0)
+		if strings.IndexFunc(f, unicode.IsLetter) >= 0 {
+			set.add(f)
+		}
 	}
-	return dst
+	return set.out
+}
+
+// tokenSet collects one text's distinct tokens in out[start:]. A 256-bit
+// filter over (length, first and last byte) answers most "seen before?"
+// questions without comparing strings; a set takes over past 32 tokens.
+type tokenSet struct {
+	out    []string
+	start  int
+	filter [4]uint64
+	seen   map[string]bool
+}
+
+// add appends f unless it is too short, too long or already there.
+func (t *tokenSet) add(f string) {
+	if len(f) < 2 || len(f) > 30 {
+		return
+	}
+	h := (uint(f[0])*131 + uint(f[len(f)-1])*31 + uint(len(f))*7) & 255
+	bit := uint64(1) << (h & 63)
+	maybe := t.filter[h>>6]&bit != 0
+	t.filter[h>>6] |= bit
+	switch {
+	case t.seen != nil:
+		if t.seen[f] {
+			return
+		}
+		t.seen[f] = true
+	case maybe:
+		for _, o := range t.out[t.start:] {
+			if o == f {
+				return
+			}
+		}
+	}
+	t.out = append(t.out, f)
+	if t.seen == nil && len(t.out)-t.start > 32 {
+		t.seen = make(map[string]bool, 64)
+		for _, o := range t.out[t.start:] {
+			t.seen[o] = true
+		}
+	}
 }
 
 // isASCII reports whether s has only ASCII bytes.
