@@ -158,17 +158,7 @@ func compareCheck(id string, old, cur *check, tolerance float64) audit.CheckChan
 	oldLeaves, newLeaves := map[string]leaf{}, map[string]leaf{}
 	flatten(oldM, nil, oldLeaves)
 	flatten(newM, nil, newLeaves)
-	keys := make([]string, 0, len(oldLeaves)+len(newLeaves))
-	for k := range oldLeaves {
-		keys = append(keys, k)
-	}
-	for k := range newLeaves {
-		if _, ok := oldLeaves[k]; !ok {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range union(oldLeaves, newLeaves) {
 		o, hasOld := oldLeaves[k]
 		n, hasNew := newLeaves[k]
 		path := o.path
