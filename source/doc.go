@@ -7,7 +7,8 @@
 // Turning paths into files (Expand), opening a file and describing it (Open:
 // format, columns and their types, header problems), cutting it into units
 // (File.Units: CSV chunks of about Options.ChunkBytes ending at record
-// boundaries, or Parquet row groups) and decoding a unit into batches
+// boundaries, or Parquet row groups, cut into Options.UnitRows rows when
+// their pages have an offset index) and decoding a unit into batches
 // (Unit.Decode). It also hashes each file (File.SHA256) while Units reads
 // it, so a file is read once.
 //

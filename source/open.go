@@ -18,6 +18,7 @@ const (
 	DefaultSampleRows = 1000
 	DefaultChunkBytes = 4 << 20
 	DefaultBatchRows  = 8192
+	DefaultUnitRows   = 1 << 17
 )
 
 // maxRecordBytes is the longest CSV record kept in memory; a longer one
@@ -35,6 +36,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.BatchRows <= 0 {
 		o.BatchRows = DefaultBatchRows
+	}
+	if o.UnitRows <= 0 {
+		o.UnitRows = DefaultUnitRows
 	}
 	return o
 }

@@ -320,13 +320,47 @@ func (f *parquetFile) emitUnits(ctx context.Context, emit func(Unit) error) erro
 				}
 			}
 		}
-		u := &parquetUnit{file: f, rg: rg, first: first, bytes: size}
-		first += rg.NumRows()
-		if err := emit(u); err != nil {
-			return err
+		// A large row group whose pages can seek is cut into units of
+		// UnitRows rows, so that several workers decode it; otherwise
+		// reaching a row in its middle would mean decoding every page
+		// before it, and it is one unit.
+		rows := rg.NumRows()
+		step := rows
+		if unit := int64(f.opts.UnitRows); rows > unit && f.seekable(rg) {
+			step = unit
 		}
+		for start := int64(0); ; start += step {
+			count := min(step, rows-start)
+			u := &parquetUnit{file: f, rg: rg, first: first + start, start: start, count: count, bytes: size}
+			if step < rows { // shares that add up to size
+				u.bytes = size*(start+count)/rows - size*start/rows
+			}
+			if err := emit(u); err != nil {
+				return err
+			}
+			if start+step >= rows {
+				break
+			}
+		}
+		first += rows
 	}
 	return nil
+}
+
+// seekable reports whether every column chunk of rg that is read has an
+// offset index, so that its pages can seek to a row.
+func (f *parquetFile) seekable(rg parquet.RowGroup) bool {
+	chunks := rg.ColumnChunks()
+	for _, c := range f.cols {
+		if c.leaf >= len(chunks) {
+			return false
+		}
+		idx, err := chunks[c.leaf].OffsetIndex()
+		if err != nil || idx == nil || idx.NumPages() == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // hashFile writes r to h, checking ctx between blocks.
@@ -347,21 +381,23 @@ func hashFile(ctx context.Context, r io.Reader, h hash.Hash) error {
 	}
 }
 
-// parquetUnit is one row group.
+// parquetUnit is one row group, or rows [start, start+count) of one.
 type parquetUnit struct {
-	file  *parquetFile
-	rg    parquet.RowGroup
-	first int64 // 1-based number of the row group's first row in the file
-	bytes int64
+	file         *parquetFile
+	rg           parquet.RowGroup
+	first        int64 // 1-based number of the unit's first row in the file
+	start, count int64 // rows of the row group, from its first (0)
+	bytes        int64
 }
 
-// Bytes returns the row group's compressed size.
+// Bytes returns the unit's share of the row group's compressed size.
 func (u *parquetUnit) Bytes() int64 { return u.bytes }
 
-// Decode reads the row group column by column, page by page, and emits
-// batches of at most BatchRows rows. Each call opens its own page readers
-// on the shared *os.File (ReadAt is safe for concurrent use), so row groups
-// may be decoded concurrently.
+// Decode reads the unit's rows column by column, page by page (seeking
+// to its first row through the offset index when it starts inside the row
+// group), and emits batches of at most BatchRows rows. Each call opens its
+// own page readers on the shared *os.File (ReadAt is safe for concurrent
+// use), so units may be decoded concurrently.
 func (u *parquetUnit) Decode(mem memory.Allocator, fn func(*Batch) error) error {
 	f := u.file
 	chunks := u.rg.ColumnChunks()
@@ -375,9 +411,16 @@ func (u *parquetUnit) Decode(mem memory.Allocator, fn func(*Batch) error) error 
 		if c.leaf >= len(chunks) {
 			return &Error{File: f.path, Column: c.name, Err: errors.New("row group lacks the column")}
 		}
-		readers = append(readers, newColumnReader(mem, c, chunks[c.leaf].Pages()))
+		pages := chunks[c.leaf].Pages()
+		r := newColumnReader(mem, c, pages)
+		readers = append(readers, r)
+		if u.start > 0 {
+			if err := pages.SeekToRow(u.start); err != nil {
+				return &Error{File: f.path, Line: u.first, Column: c.name, Err: fmt.Errorf("seek to row %d of the row group: %w", u.start, err)}
+			}
+		}
 	}
-	total := u.rg.NumRows()
+	total := u.count
 	for done := int64(0); done < total; {
 		n := int(min(int64(f.opts.BatchRows), total-done))
 		for _, r := range readers {

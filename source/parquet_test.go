@@ -397,3 +397,43 @@ func TestParquetFormatters(t *testing.T) {
 		})
 	}
 }
+
+// TestParquetUnitRows cuts row groups of 300 rows (several pages per
+// column, dictionary and plain, with nulls) into units of 70 rows through
+// the offset index: 5 units per full row group and 2 for the last 100
+// rows. Every value and line must be what decoding whole row groups gives,
+// and the units' bytes must add up to the row groups'.
+func TestParquetUnitRows(t *testing.T) {
+	records := pqRecords(1000)
+	for i := range records {
+		records[i].Region = fmt.Sprintf("region-%d", i%7)
+	}
+	path := writeParquet(t, records, 300)
+	whole, err := readAll(t, path, Options{BatchRows: 128})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.units != 4 {
+		t.Fatalf("whole row groups: %d units, want 4", whole.units)
+	}
+	for _, batch := range []int{128, 32} {
+		cut, err := readAll(t, path, Options{BatchRows: batch, UnitRows: 70})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := 3*5 + 2; cut.units != want {
+			t.Fatalf("batches of %d: %d units, want %d (is there no offset index?)", batch, cut.units, want)
+		}
+		if cut.bytes != whole.bytes {
+			t.Errorf("batches of %d: units cover %d bytes, row groups %d", batch, cut.bytes, whole.bytes)
+		}
+		if !reflect.DeepEqual(cut.lines, whole.lines) {
+			t.Fatalf("batches of %d: lines differ", batch)
+		}
+		for i := range whole.rows {
+			if !reflect.DeepEqual(cut.rows[i], whole.rows[i]) {
+				t.Fatalf("batches of %d: row %d = %q, whole row groups give %q", batch, i+1, cut.rows[i], whole.rows[i])
+			}
+		}
+	}
+}

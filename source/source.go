@@ -50,6 +50,10 @@ type Options struct {
 	ChunkBytes int
 	// BatchRows is the maximum number of rows in one record batch. Default 8192.
 	BatchRows int
+	// UnitRows is the most rows of one Parquet unit when a row group is
+	// larger and every column chunk has an offset index (the page index):
+	// its units are then decoded concurrently. Default 131072.
+	UnitRows int
 }
 
 // Column describes one column of an input file.
