@@ -157,12 +157,6 @@ func BenchmarkIndex(b *testing.B) {
 			ps, st, err := ix.Pairs(DefaultThreshold, func(a, b Entry) bool { return a.Class != b.Class || a.Mixed || b.Mixed })
 			return len(ps), st, err
 		}},
-		{"best", func() (int, Stats, error) {
-			ms, st, err := ix.Best(DefaultThreshold,
-				func(e Entry) bool { return e.Splits == holdout },
-				func(e Entry) bool { return e.Splits&train != 0 })
-			return len(ms), st, err
-		}},
 		{"first", func() (int, Stats, error) {
 			ms, st, err := ix.First(DefaultThreshold,
 				func(e Entry) bool { return e.Splits == holdout },

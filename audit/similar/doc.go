@@ -51,7 +51,7 @@
 // One permutation hashing makes the values slightly dependent: measured on
 // random sets of 20 to 500 shingles at J = 0.8 (TestSCurve, 10,000 pairs
 // each), the candidate rate is 0.989 to 0.993, against 0.991 for the
-// curve. An index built for threshold t answers Pairs, Best and First for any
+// curve. An index built for threshold t answers Pairs and First for any
 // threshold from t up (the curve only rises).
 //
 // Candidates are then filtered, cheapest first: keep, the caller's own
@@ -88,19 +88,19 @@
 // (BenchmarkIndex measures 185 on 1M texts). The texts themselves, each
 // distinct one once and cut to its first MaxRunes runes, go to a temporary
 // file per index, written sequentially and read back only to verify
-// candidates; Close removes it. On Unix, Pairs, Best and First map the files into
+// candidates; Close removes it. On Unix, Pairs and First map the files into
 // memory to read them without a system call per text: those pages belong
 // to the kernel's page cache, which can reclaim them, not to the Go heap.
-// Pairs, Best and First also need, while they run, 20 bytes per distinct text for
+// Pairs and First also need, while they run, 20 bytes per distinct text for
 // sorting bands (33 for a moment the first time, to put the texts in
 // order), plus their results.
 //
 // # Concurrency and determinism
 //
 // An Index is not safe for concurrent use: each worker of the pipeline owns
-// one, adds its rows, and the indexes are merged at the end (Merge). Pairs,
-// Best and First run their own goroutines (Options.Workers) and call keep,
-// query and target from them. The result does not depend on how rows were split
+// one, adds its rows, and the indexes are merged at the end (Merge). Pairs
+// and First run their own goroutines (Options.Workers) and call keep, query
+// and target from them. The result does not depend on how rows were split
 // between indexes, on the order of merges or on the number of workers:
 // each key keeps the entry of its smallest Pos, texts are ordered by
 // (Pos, Key) before the search, and a pair found in several bands is

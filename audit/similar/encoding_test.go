@@ -40,7 +40,7 @@ func indexResults(t *testing.T, ix *Index) indexResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, mst, err := ix.Best(DefaultThreshold, func(e Entry) bool { return e.Splits == 2 }, func(e Entry) bool { return e.Splits&1 != 0 })
+	ms, mst, err := ix.First(DefaultThreshold, func(e Entry) bool { return e.Splits == 2 }, func(e Entry) bool { return e.Splits&1 != 0 })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func indexResults(t *testing.T, ix *Index) indexResult {
 }
 
 // TestIndexEncoding decodes an encoded index into a fresh one: it must
-// answer Pairs, Best and Text the same, encode to the same bytes, and
+// answer Pairs, First and Text the same, encode to the same bytes, and
 // merge like the original.
 func TestIndexEncoding(t *testing.T) {
 	ix := encodingIndex(t)

@@ -26,7 +26,7 @@ const (
 // Options configure an Index. Indexes that are merged must have equal
 // Threshold and MaxRunes.
 type Options struct {
-	// Threshold is the lowest similarity Pairs and Best will be asked for;
+	// Threshold is the lowest similarity Pairs and First will be asked for;
 	// it sets the bands (BandsFor). Between 0.5 and 1; 0 means
 	// DefaultThreshold (0.8).
 	Threshold float64
@@ -39,7 +39,7 @@ type Options struct {
 	// only its first BucketCap texts by position form pairs there (see
 	// Stats.SkippedPairs). 0 means DefaultBucketCap (100).
 	BucketCap int
-	// Workers is the number of goroutines Pairs and Best use; 0 means
+	// Workers is the number of goroutines Pairs and First use; 0 means
 	// GOMAXPROCS.
 	Workers int
 	// Dir is where the temporary text file is created; "" means
@@ -168,8 +168,8 @@ func (t *textFile) remap() {
 var ErrClosed = errors.New("similar: index is closed")
 
 // Index is a near-duplicate index over normalized texts: one per worker,
-// filled with Add, merged with Merge, queried with Pairs or Best, removed
-// with Close. An Index is not safe for concurrent use; Pairs and Best run
+// filled with Add, merged with Merge, queried with Pairs or First, removed
+// with Close. An Index is not safe for concurrent use; Pairs and First run
 // their own goroutines.
 type Index struct {
 	opt         Options

@@ -19,13 +19,13 @@ type Pair struct {
 	Similarity float64
 }
 
-// Match is the most similar target of one query entry.
+// Match is a target found for one query entry (First).
 type Match struct {
 	Query, Target Entry
 	Similarity    float64
 }
 
-// Stats describe one Pairs or Best call. Every count is the same whatever
+// Stats describe one Pairs or First call. Every count is the same whatever
 // the partition of rows between indexes and the order of merges.
 type Stats struct {
 	// Texts is the number of distinct texts indexed; Truncated of them
@@ -82,33 +82,20 @@ func (ix *Index) Pairs(threshold float64, keep func(a, b Entry) bool) ([]Pair, S
 	return out, st, nil
 }
 
-// Best returns, for every entry q with query(q) that has one, the entry t
-// with target(t) most similar to q with similarity ≥ threshold (ties go to
-// the smallest t.Pos), ordered by Query.Pos. Only pairs of a query and a
-// target entry are verified, so "for each holdout text with no train twin,
-// its closest train text" costs no more than those pairs. query and target
-// are called once per entry. threshold may not be below Options.Threshold.
-func (ix *Index) Best(threshold float64, query, target func(Entry) bool) ([]Match, Stats, error) {
-	return ix.match(threshold, query, target, false)
-}
-
-// First returns a match for every entry q with query(q) for which Best
-// returns one, and only for those, ordered by Query.Pos; but it stops
-// looking as soon as it has one. Bands are searched one after the other: a
+// First returns, for entries q with query(q), a target entry t with
+// target(t) and similarity ≥ threshold, ordered by Query.Pos. Only pairs of
+// a query and a target are verified, and a query stops forming pairs as
+// soon as it has a match: bands are searched one after the other, and a
 // query's target is the most similar target (ties to the smallest Pos)
 // among those at or above threshold in its bucket of the first band that
-// has one, and the query forms no pair in later bands. So the set of
-// queries matched, and a count of them, is exactly Best's, and each
-// reported similarity is exact, but the target need not be the most
-// similar one of the whole index. A query with many near duplicates among
-// the targets (template texts) costs one bucket's pairs instead of all of
-// them. The result depends only on the index's contents, like Best's.
+// has one. So each reported similarity is exact and recall is that of
+// Pairs (a query is matched when LSH makes it a candidate with any target
+// at or above threshold), but the target need not be the most similar one
+// of the whole index. A query with many near duplicates among the targets
+// (template texts) costs one bucket's pairs instead of all of them. query
+// and target are called once per entry; the result depends only on the
+// index's contents. threshold may not be below Options.Threshold.
 func (ix *Index) First(threshold float64, query, target func(Entry) bool) ([]Match, Stats, error) {
-	return ix.match(threshold, query, target, true)
-}
-
-// match is Best, or First when first is set.
-func (ix *Index) match(threshold float64, query, target func(Entry) bool, first bool) ([]Match, Stats, error) {
 	ix.sortRecords() // record numbers must not change after flags are set
 	flags := make([]uint8, ix.st.len())
 	for i := range flags {
@@ -124,10 +111,7 @@ func (ix *Index) match(threshold float64, query, target func(Entry) bool, first 
 		return flags[i]&isQuery != 0 && flags[j]&isTarget != 0 ||
 			flags[j]&isQuery != 0 && flags[i]&isTarget != 0
 	}
-	var done *firstMatch
-	if first {
-		done = &firstMatch{flags: flags, matched: make([]bool, len(flags))}
-	}
+	done := &firstMatch{flags: flags, matched: make([]bool, len(flags))}
 	found, st, err := ix.scan(threshold, accept, done)
 	if err != nil {
 		return nil, st, err
@@ -158,7 +142,7 @@ func (ix *Index) match(threshold float64, query, target func(Entry) bool, first 
 	return out, st, nil
 }
 
-// Record flags of Best and First.
+// Record flags of First.
 const (
 	isQuery  = 1
 	isTarget = 2
