@@ -27,12 +27,13 @@ type Summary struct {
 	// every worker; nil unless a check uses it (Spec.UsesTextIndex). Its
 	// entries carry PackPos positions, split indexes and class hashes.
 	TextIndex *similar.Index
-	// NearTrainKeys holds the row keys of the holdout texts that
-	// leakage.near_duplicates found near a train text. Its Revisit sets it;
-	// Revisit runs check by check in registry order before the rows are
-	// replayed, so checks registered after it (leakage.entity_overlap) can
-	// read it in their own Revisit. nil when that check did not run.
-	NearTrainKeys map[norm.Key]bool
+	// NearTrain maps the row key of each holdout text that
+	// leakage.near_duplicates found near a train text to that match. Its
+	// Revisit sets it; Revisit runs check by check in registry order before
+	// the rows are replayed, so checks registered after it
+	// (leakage.entity_overlap) can read it in their own Revisit. nil when
+	// that check did not run. Read only.
+	NearTrain map[norm.Key]similar.Match
 }
 
 // RefAt returns the location of a row known by its position and split index.

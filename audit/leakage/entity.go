@@ -74,7 +74,7 @@ type entity struct {
 	// Filled by Revisit.
 	rowsAny [audit.MaxSplits]int64 // holdout rows with a shared value in any id column
 	// entityOnly counts the rowsAny rows with no exact twin in train and
-	// no near duplicate (Summary.NearTrainKeys): what only the entity leaks.
+	// no near duplicate (Summary.NearTrain): what only the entity leaks.
 	entityOnly [audit.MaxSplits]int64
 	wanted     []*wantedEntity
 }
@@ -236,7 +236,8 @@ func (e *entity) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 		}
 		if shared {
 			e.rowsAny[r.Split]++
-			if s.Keys.Keys[r.Key].Splits&trainMask == 0 && !s.NearTrainKeys[r.Key] {
+			_, near := s.NearTrain[r.Key]
+			if s.Keys.Keys[r.Key].Splits&trainMask == 0 && !near {
 				e.entityOnly[r.Split]++
 			}
 		}

@@ -82,11 +82,10 @@ func (n *nearDuplicates) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 	}
 	n.skipped = stats.SkippedPairs
 	n.matches = make(map[norm.Key]similar.Match, len(matches))
-	s.NearTrainKeys = make(map[norm.Key]bool, len(matches))
 	for _, m := range matches {
 		n.matches[m.Query.Key] = m
-		s.NearTrainKeys[m.Query.Key] = true
 	}
+	s.NearTrain = n.matches
 	return func(r *audit.RowRecord) {
 		if !holdout[r.Split] {
 			return
