@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"dataready/audit/norm"
+	"dataready/audit/similar"
 )
 
 // Finding is one flagged data row, for the findings export (findings.csv,
@@ -67,8 +68,49 @@ type Revisitor interface {
 	Revisit(s *Summary) func(r *RowRecord)
 }
 
-// revisit feeds every spilled row to the accumulators that revisit rows.
+// TextQuerier is implemented by accumulators that ask the near-duplicate
+// index (Summary.TextIndex) a question. After the merge, before any
+// Revisit or Result, the pipeline collects the question of every check and
+// answers them all with one similar.Index.Search, so the band buckets are
+// scanned, and a pair wanted by several checks verified, once. Neither
+// method is called when Summary.TextIndex is nil.
+type TextQuerier interface {
+	// TextQuery returns the check's query, or false when it asks none.
+	TextQuery(s *Summary) (similar.Query, bool)
+	// TextAnswer receives the answer to the query, or the error that
+	// stopped the search.
+	TextAnswer(similar.Result, error)
+}
+
+// searchText answers the questions of the accumulators that query the
+// near-duplicate index, in one search.
+func searchText(accs []Accumulator, sum *Summary) {
+	if sum.TextIndex == nil {
+		return
+	}
+	var askers []TextQuerier
+	var qs []similar.Query
+	for _, acc := range accs {
+		if t, ok := acc.(TextQuerier); ok {
+			if q, ok := t.TextQuery(sum); ok {
+				askers = append(askers, t)
+				qs = append(qs, q)
+			}
+		}
+	}
+	if len(qs) == 0 {
+		return
+	}
+	rs, err := sum.TextIndex.Search(qs)
+	for i, t := range askers {
+		t.TextAnswer(rs[i], err)
+	}
+}
+
+// revisit answers the checks' questions to the near-duplicate index, then
+// feeds every spilled row to the accumulators that revisit rows.
 func revisit(spills []*spill, accs []Accumulator, sum *Summary) error {
+	searchText(accs, sum)
 	var fns []func(*RowRecord)
 	for _, acc := range accs {
 		if r, ok := acc.(Revisitor); ok {

@@ -39,6 +39,10 @@ type nearConflicts struct {
 	env   *audit.Env
 	names map[uint64]string // class hash → class
 	keys  map[norm.Key]bool // keys in a near-conflict pair, after Result
+
+	answered bool // TextAnswer was called
+	answer   similar.Result
+	err      error
 }
 
 func (n *nearConflicts) Add(b *audit.Batch) {
@@ -57,20 +61,33 @@ func (n *nearConflicts) Merge(other audit.Accumulator) {
 	}
 }
 
+// TextQuery asks for the pairs of labeled texts at or above the threshold
+// whose classes differ.
+func (n *nearConflicts) TextQuery(*audit.Summary) (similar.Query, bool) {
+	// Both texts labeled, with different classes; a key whose own rows
+	// conflict (Mixed) is an exact conflict and differs from any class.
+	keep := func(a, b *similar.Entry) bool {
+		return a.Class != 0 && b.Class != 0 && (a.Class != b.Class || a.Mixed || b.Mixed)
+	}
+	return similar.Query{Threshold: n.env.Params["threshold"], Keep: keep}, true
+}
+
+func (n *nearConflicts) TextAnswer(r similar.Result, err error) {
+	n.answered, n.answer, n.err = true, r, err
+}
+
 func (n *nearConflicts) Result(s *audit.Summary) audit.CheckResult {
 	if n.env.Roles.Text == "" || s.TextIndex == nil {
 		return audit.CheckResult{Status: audit.Skip, Summary: "No text column is configured (text), so texts cannot be compared."}
 	}
 	threshold := n.env.Params["threshold"]
-	// Both texts labeled, with different classes; a key whose own rows
-	// conflict (Mixed) is an exact conflict and differs from any class.
-	keep := func(a, b similar.Entry) bool {
-		return a.Class != 0 && b.Class != 0 && (a.Class != b.Class || a.Mixed || b.Mixed)
+	if !n.answered {
+		return audit.CheckResult{Status: audit.Error, Summary: "labels.near_conflicts: the near-duplicate index was not searched."}
 	}
-	pairs, stats, err := s.TextIndex.Pairs(threshold, keep)
-	if err != nil {
-		return audit.CheckResult{Status: audit.Error, Summary: "labels.near_conflicts: " + err.Error()}
+	if n.err != nil {
+		return audit.CheckResult{Status: audit.Error, Summary: "labels.near_conflicts: " + n.err.Error()}
 	}
+	pairs, stats := n.answer.Pairs, n.answer.Stats
 	n.keys = map[norm.Key]bool{}
 	var rows int64
 	for _, p := range pairs {

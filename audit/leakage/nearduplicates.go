@@ -37,53 +37,81 @@ var NearDuplicates = audit.Spec{
 }
 
 // nearDuplicates finds the matches after the merge (Revisit), then counts
-// and flags the holdout rows of matched texts from the row records.
+// and flags the holdout rows of matched texts from the row records. Its
+// query to the index (TextQuery) is answered before Revisit.
 type nearDuplicates struct {
-	env     *audit.Env
-	skip    string
-	matches map[norm.Key]similar.Match
-	skipped int64
-	rows    [audit.MaxSplits]int64 // holdout rows per split index
-	near    [audit.MaxSplits]int64 // of them near a train text
+	env      *audit.Env
+	skip     string
+	answered bool // TextAnswer was called
+	matches  map[norm.Key]similar.Match
+	skipped  int64
+	rows     [audit.MaxSplits]int64 // holdout rows per split index
+	near     [audit.MaxSplits]int64 // of them near a train text
 }
 
 func (n *nearDuplicates) Add(*audit.Batch)        {}
 func (n *nearDuplicates) Merge(audit.Accumulator) {}
 
-func (n *nearDuplicates) Revisit(s *audit.Summary) func(*audit.RowRecord) {
+// skipReason says why the check cannot run on this data, or "".
+func (n *nearDuplicates) skipReason(s *audit.Summary) string {
 	_, hasTrain := s.Train()
 	switch {
 	case n.env.Roles.Text == "" || s.TextIndex == nil:
-		n.skip = "No text column is configured (text), so texts cannot be compared."
+		return "No text column is configured (text), so texts cannot be compared."
 	case !hasTrain || len(s.Holdouts()) == 0:
-		n.skip = "There is no train and holdout split to compare."
+		return "There is no train and holdout split to compare."
+	}
+	return ""
+}
+
+// TextQuery asks, for each text seen only in holdout splits, a train text
+// at or above the threshold.
+func (n *nearDuplicates) TextQuery(s *audit.Summary) (similar.Query, bool) {
+	if n.skipReason(s) != "" {
+		return similar.Query{}, false
+	}
+	trainMask := s.SplitMask(mustTrain(s))
+	var holdoutMask uint64
+	for _, h := range s.Holdouts() {
+		holdoutMask |= s.SplitMask(h)
+	}
+	return similar.Query{
+		Threshold: n.env.Params["threshold"],
+		IsQuery:   func(e similar.Entry) bool { return e.Splits&holdoutMask != 0 && e.Splits&trainMask == 0 },
+		IsTarget:  func(e similar.Entry) bool { return e.Splits&trainMask != 0 },
+	}, true
+}
+
+func (n *nearDuplicates) TextAnswer(r similar.Result, err error) {
+	n.answered = true
+	if err != nil {
+		n.skip = "leakage.near_duplicates: " + err.Error()
+		return
+	}
+	n.skipped = r.Stats.SkippedPairs
+	n.matches = make(map[norm.Key]similar.Match, len(r.Matches))
+	for _, m := range r.Matches {
+		n.matches[m.Query.Key] = m
+	}
+}
+
+func (n *nearDuplicates) Revisit(s *audit.Summary) func(*audit.RowRecord) {
+	if reason := n.skipReason(s); reason != "" {
+		n.skip = reason
+	} else if !n.answered && n.skip == "" {
+		n.skip = "leakage.near_duplicates: the near-duplicate index was not searched."
 	}
 	if n.skip != "" {
 		return func(*audit.RowRecord) {}
 	}
-	trainMask := s.SplitMask(mustTrain(s))
-	var holdoutMask uint64
 	holdout := make([]bool, audit.MaxSplits)
 	for _, h := range s.Holdouts() {
 		m := s.SplitMask(h)
-		holdoutMask |= m
 		for i := 0; i < audit.MaxSplits; i++ {
 			if m == 1<<i {
 				holdout[i] = true
 			}
 		}
-	}
-	matches, stats, err := s.TextIndex.First(n.env.Params["threshold"],
-		func(e similar.Entry) bool { return e.Splits&holdoutMask != 0 && e.Splits&trainMask == 0 },
-		func(e similar.Entry) bool { return e.Splits&trainMask != 0 })
-	if err != nil {
-		n.skip = "leakage.near_duplicates: " + err.Error()
-		return func(*audit.RowRecord) {}
-	}
-	n.skipped = stats.SkippedPairs
-	n.matches = make(map[norm.Key]similar.Match, len(matches))
-	for _, m := range matches {
-		n.matches[m.Query.Key] = m
 	}
 	s.NearTrain = n.matches
 	return func(r *audit.RowRecord) {

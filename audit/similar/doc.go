@@ -68,6 +68,18 @@
 // is about 0.99 (TestRecall checks ≥ 0.95 against a brute-force
 // reference).
 //
+// # Several questions, one scan
+//
+// Pairs (every pair a predicate keeps) and First (a target for each query
+// text) are two kinds of Query; Search answers several at once, as the
+// pipeline does for the checks that share the index: each band is sorted,
+// each bucket's pairs formed and the earlier bands checked once, and a pair
+// that several queries want is verified once; each query still takes a
+// pair only if it wants it and the pair passes its own fingerprint test,
+// so its answer and Stats are those it would get alone (TestSearch). On
+// the 1M-text benchmark both checks' queries together cost what First
+// alone does (BenchmarkIndex/search).
+//
 // # Buckets shared by many texts
 //
 // Boilerplate (signatures, templates, auto-replies) can put thousands of

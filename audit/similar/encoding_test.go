@@ -36,7 +36,7 @@ type indexResult struct {
 
 func indexResults(t *testing.T, ix *Index) indexResult {
 	t.Helper()
-	pairs, st, err := ix.Pairs(DefaultThreshold, func(a, b Entry) bool { return a.Class != b.Class || a.Mixed || b.Mixed })
+	pairs, st, err := ix.Pairs(DefaultThreshold, func(a, b *Entry) bool { return a.Class != b.Class || a.Mixed || b.Mixed })
 	if err != nil {
 		t.Fatal(err)
 	}

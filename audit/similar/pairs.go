@@ -2,6 +2,7 @@ package similar
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -57,6 +58,32 @@ func (s *Stats) add(o Stats) {
 	s.SkippedPairs += o.SkippedPairs
 }
 
+// Query is one question a Search answers: a pairs query (Keep set) or a
+// first-match query (IsQuery and IsTarget set).
+type Query struct {
+	// Threshold is the similarity a pair must reach; it may not be below
+	// Options.Threshold.
+	Threshold float64
+	// Keep makes a pairs query: every pair of texts at or above Threshold
+	// that LSH finds and Keep accepts (see Pairs). nil keeps every pair
+	// when IsQuery is nil too.
+	Keep func(a, b *Entry) bool
+	// IsQuery and IsTarget make a first-match query: for each entry q with
+	// IsQuery(q), a target t with IsTarget(t) (see First).
+	IsQuery, IsTarget func(Entry) bool
+}
+
+// Result is a Search's answer to one Query.
+type Result struct {
+	// Pairs answers a pairs query, ordered by (A.Pos, B.Pos).
+	Pairs []Pair
+	// Matches answers a first-match query, ordered by Query.Pos.
+	Matches []Match
+	// Stats describe the work done for the query; they are those of
+	// Pairs or First asked alone.
+	Stats Stats
+}
+
 // Pairs returns every pair of indexed texts with similarity ≥ threshold
 // that LSH finds (each pair whose texts share a band bucket) and keep
 // accepts, ordered by (A.Pos, B.Pos). keep sees both entries (a.Pos <
@@ -64,22 +91,17 @@ func (s *Stats) add(o Stats) {
 // cheaply what the caller does not want (pairs of one class, pairs within
 // one split); nil keeps every pair. keep must depend on the two entries
 // only: it may be called more than once for a pair (once per bucket the
-// pair shares), from several goroutines at once. threshold may not be
-// below Options.Threshold.
-func (ix *Index) Pairs(threshold float64, keep func(a, b Entry) bool) ([]Pair, Stats, error) {
-	accept := func(i, j uint32) bool { return true }
-	if keep != nil {
-		accept = func(i, j uint32) bool { return keep(ix.st.rec(int(i)).Entry, ix.st.rec(int(j)).Entry) }
+// pair shares), from several goroutines at once, and must not keep the
+// pointers. threshold may not be below Options.Threshold.
+func (ix *Index) Pairs(threshold float64, keep func(a, b *Entry) bool) ([]Pair, Stats, error) {
+	if keep == nil {
+		keep = func(a, b *Entry) bool { return true }
 	}
-	found, st, err := ix.scan(threshold, accept, nil)
+	rs, err := ix.Search([]Query{{Threshold: threshold, Keep: keep}})
 	if err != nil {
-		return nil, st, err
+		return nil, rs[0].Stats, err
 	}
-	out := make([]Pair, len(found))
-	for n, f := range found {
-		out[n] = Pair{A: ix.st.rec(int(f.i)).Entry, B: ix.st.rec(int(f.j)).Entry, Similarity: f.sim}
-	}
-	return out, st, nil
+	return rs[0].Pairs, rs[0].Stats, nil
 }
 
 // First returns, for entries q with query(q), a target entry t with
@@ -96,33 +118,123 @@ func (ix *Index) Pairs(threshold float64, keep func(a, b Entry) bool) ([]Pair, S
 // and target are called once per entry; the result depends only on the
 // index's contents. threshold may not be below Options.Threshold.
 func (ix *Index) First(threshold float64, query, target func(Entry) bool) ([]Match, Stats, error) {
+	rs, err := ix.Search([]Query{{Threshold: threshold, IsQuery: query, IsTarget: target}})
+	if err != nil {
+		return nil, rs[0].Stats, err
+	}
+	return rs[0].Matches, rs[0].Stats, nil
+}
+
+// maxQueries bounds the queries of one Search (a pair's wanting queries
+// are a bit set).
+const maxQueries = 8
+
+// Search answers several queries in one scan of the band buckets: each
+// bucket is sorted and its pairs formed once, and a pair that several
+// queries want is verified once. Each query gets exactly the answer, and
+// the Stats, it would get asked alone (Pairs or First): a query takes a
+// pair only when it wants it and the pair passes that query's own
+// fingerprint test. At most 8 queries; the slice of results always has
+// one Result per query, with the Stats known when an error stops it.
+func (ix *Index) Search(qs []Query) ([]Result, error) {
+	rs := make([]Result, len(qs))
+	for q := range rs {
+		rs[q].Stats = Stats{Texts: int64(ix.st.len()), Truncated: ix.long, Bands: ix.bands, Rows: ix.rows}
+	}
+	if len(qs) > maxQueries {
+		return rs, fmt.Errorf("similar: %d queries in one search, at most %d", len(qs), maxQueries)
+	}
+	for _, q := range qs {
+		if (q.IsQuery == nil) != (q.IsTarget == nil) || q.IsQuery != nil && q.Keep != nil {
+			return rs, errors.New("similar: a query sets Keep, or IsQuery and IsTarget")
+		}
+	}
+	if ix.closed {
+		return rs, ErrClosed
+	}
+	for _, q := range qs {
+		if !(q.Threshold >= ix.opt.Threshold && q.Threshold <= 1) {
+			return rs, fmt.Errorf("similar: threshold %v is outside [%v, 1], the range the index was built for",
+				q.Threshold, ix.opt.Threshold)
+		}
+	}
+	if err := ix.flush(); err != nil {
+		return rs, err
+	}
+	for _, f := range ix.files {
+		f.remap()
+	}
 	ix.sortRecords() // record numbers must not change after flags are set
+	state := make([]*queryState, len(qs))
+	for n, q := range qs {
+		state[n] = ix.newQueryState(q)
+	}
+	found, err := ix.scan(state, rs)
+	if err != nil {
+		return rs, err
+	}
+	for n, q := range state {
+		if q.first == nil {
+			out := make([]Pair, len(found[n]))
+			for k, f := range found[n] {
+				out[k] = Pair{A: ix.st.rec(int(f.i)).Entry, B: ix.st.rec(int(f.j)).Entry, Similarity: f.sim}
+			}
+			rs[n].Pairs = out
+		} else {
+			rs[n].Matches = ix.firstMatches(q.first, found[n])
+		}
+	}
+	return rs, nil
+}
+
+// queryState is a query as the scan runs it.
+type queryState struct {
+	threshold float64
+	reject    float64 // rejectBelow(threshold)
+	keep      func(a, b *Entry) bool
+	first     *firstMatch // nil but for first-match queries
+}
+
+func (ix *Index) newQueryState(q Query) *queryState {
+	s := &queryState{threshold: q.Threshold, reject: rejectBelow(q.Threshold), keep: q.Keep}
+	if q.IsQuery == nil {
+		if s.keep == nil {
+			s.keep = func(a, b *Entry) bool { return true }
+		}
+		return s
+	}
 	flags := make([]uint8, ix.st.len())
 	for i := range flags {
 		e := ix.st.rec(i).Entry
-		if query(e) {
+		if q.IsQuery(e) {
 			flags[i] |= isQuery
 		}
-		if target(e) {
+		if q.IsTarget(e) {
 			flags[i] |= isTarget
 		}
 	}
-	accept := func(i, j uint32) bool {
-		return flags[i]&isQuery != 0 && flags[j]&isTarget != 0 ||
-			flags[j]&isQuery != 0 && flags[i]&isTarget != 0
+	s.first = &firstMatch{flags: flags, matched: make([]bool, len(flags))}
+	return s
+}
+
+// wants reports whether the query takes the pair of records i < j.
+func (q *queryState) wants(ix *Index, i, j uint32) bool {
+	if q.first != nil {
+		return q.first.serves(i, j) || q.first.serves(j, i)
 	}
-	done := &firstMatch{flags: flags, matched: make([]bool, len(flags))}
-	found, st, err := ix.scan(threshold, accept, done)
-	if err != nil {
-		return nil, st, err
-	}
+	return q.keep(&ix.st.rec(int(i)).Entry, &ix.st.rec(int(j)).Entry)
+}
+
+// firstMatches picks, for each query record of the verified pairs, its
+// most similar target (ties to the smallest record, hence Pos).
+func (ix *Index) firstMatches(f *firstMatch, found []found) []Match {
 	type best struct {
 		target uint32
 		sim    float64
 	}
 	bests := map[uint32]best{}
 	offer := func(q, t uint32, sim float64) {
-		if flags[q]&isQuery == 0 || flags[t]&isTarget == 0 {
+		if f.flags[q]&isQuery == 0 || f.flags[t]&isTarget == 0 {
 			return
 		}
 		b, ok := bests[q]
@@ -130,37 +242,31 @@ func (ix *Index) First(threshold float64, query, target func(Entry) bool) ([]Mat
 			bests[q] = best{t, sim}
 		}
 	}
-	for _, f := range found {
-		offer(f.i, f.j, f.sim)
-		offer(f.j, f.i, f.sim)
+	for _, p := range found {
+		offer(p.i, p.j, p.sim)
+		offer(p.j, p.i, p.sim)
 	}
 	out := make([]Match, 0, len(bests))
 	for q, b := range bests {
 		out = append(out, Match{Query: ix.st.rec(int(q)).Entry, Target: ix.st.rec(int(b.target)).Entry, Similarity: b.sim})
 	}
 	slices.SortFunc(out, func(a, b Match) int { return compareEntries(&a.Query, &b.Query) })
-	return out, st, nil
+	return out
 }
 
-// Record flags of First.
+// Record flags of a first-match query.
 const (
 	isQuery  = 1
 	isTarget = 2
 )
 
-// firstMatch is First's state: which records are queries, and which
-// queries have a match. A query is in one bucket per band, so only the
-// worker verifying that bucket reads or writes its mark during a band, and
-// bands are separated by the scan's barrier: no mark needs a lock.
+// firstMatch is a first-match query's state: which records are queries,
+// and which queries have a match. A query is in one bucket per band, so
+// only the worker verifying that bucket reads or writes its mark during a
+// band, and bands are separated by the scan's barrier: no mark needs a lock.
 type firstMatch struct {
 	flags   []uint8
 	matched []bool
-}
-
-// done reports whether the pair (i, j) can give no query a first match:
-// neither side is an unmatched query whose other side is a target.
-func (f *firstMatch) done(i, j uint32) bool {
-	return !f.serves(i, j) && !f.serves(j, i)
 }
 
 // serves reports whether the pair (q, t) would match query q.
@@ -195,38 +301,24 @@ type found struct {
 // A tails word has one bit per band.
 const _ = uint(32 - maxBands)
 
-// scan finds the pairs of records at or above threshold that share a band
-// bucket and that accept (called with i < j) lets through.
+// scan finds, for each query, the pairs of records at or above its
+// threshold that share a band bucket and that it wants, and adds each
+// query's counts to its Stats.
 //
-// Records are first put in (Pos, Key) order, so record numbers order like
-// positions. Bands are processed one after the other: a radix sort of
-// (band hash, record) groups each bucket's records in order, and buckets
-// are shared among workers. A pair sharing several buckets is handled once,
-// in the first band whose bucket generated it: a later band that meets it
-// checks the earlier bands' hashes and whether their buckets' caps left
-// the pair out. So no set of pairs is ever held besides the results.
-// With first (First), a pair whose query is already matched is not formed,
-// and the queries of a bucket's verified pairs are marked when the bucket
-// is done.
-func (ix *Index) scan(threshold float64, accept func(i, j uint32) bool, first *firstMatch) ([]found, Stats, error) {
-	st := Stats{Texts: int64(ix.st.len()), Truncated: ix.long, Bands: ix.bands, Rows: ix.rows}
-	if ix.closed {
-		return nil, st, ErrClosed
-	}
-	if !(threshold >= ix.opt.Threshold && threshold <= 1) {
-		return nil, st, fmt.Errorf("similar: threshold %v is outside [%v, 1], the range the index was built for",
-			threshold, ix.opt.Threshold)
-	}
-	if err := ix.flush(); err != nil {
-		return nil, st, err
-	}
-	for _, f := range ix.files {
-		f.remap()
-	}
-	ix.sortRecords()
+// Records are in (Pos, Key) order (Search sorts them), so record numbers
+// order like positions. Bands are processed one after the other: a radix
+// sort of (band hash, record) groups each bucket's records in order, and
+// buckets are shared among workers. A pair sharing several buckets is
+// handled once, in the first band whose bucket generated it: a later band
+// that meets it checks the earlier bands' hashes and whether their
+// buckets' caps left the pair out. So no set of pairs is ever held besides
+// the results. A first-match query does not want a pair whose query is
+// already matched, and its queries of a bucket's verified pairs are marked
+// when the bucket is done.
+func (ix *Index) scan(qs []*queryState, rs []Result) ([][]found, error) {
 	n := ix.st.len()
-	if n < 2 {
-		return nil, st, nil
+	if n < 2 || len(qs) == 0 {
+		return make([][]found, len(qs)), nil
 	}
 	nw := ix.opt.Workers
 	if nw == 0 {
@@ -234,7 +326,7 @@ func (ix *Index) scan(threshold float64, accept func(i, j uint32) bool, first *f
 	}
 	ws := make([]*scanWorker, nw)
 	for w := range ws {
-		ws[w] = &scanWorker{ix: ix, threshold: threshold, reject: rejectBelow(threshold), accept: accept, first: first}
+		ws[w] = &scanWorker{ix: ix, queries: qs, found: make([][]found, len(qs)), st: make([]Stats, len(qs)), from: make([]int, len(qs))}
 	}
 	items := make([]uint64, n)
 	tmp := make([]uint64, n)
@@ -287,39 +379,46 @@ func (ix *Index) scan(threshold float64, accept func(i, j uint32) bool, first *f
 		wg.Wait()
 		for _, w := range ws {
 			if w.err != nil {
-				return nil, st, w.err
+				return nil, w.err
 			}
 		}
 	}
-	var out []found
-	for _, w := range ws {
-		st.add(w.st)
-		out = append(out, w.found...)
+	out := make([][]found, len(qs))
+	for q := range qs {
+		for _, w := range ws {
+			rs[q].Stats.add(w.st[q])
+			out[q] = append(out[q], w.found[q]...)
+		}
+		slices.SortFunc(out[q], func(a, b found) int { return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j)) })
 	}
-	slices.SortFunc(out, func(a, b found) int { return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j)) })
-	return out, st, nil
+	return out, nil
 }
 
 type span struct{ lo, hi int }
 
 // scanWorker verifies the pairs of the buckets it takes, with its own
-// buffers and results.
+// buffers and results (per query).
 type scanWorker struct {
-	ix        *Index
-	threshold float64
-	reject    float64 // rejectBelow(threshold)
-	accept    func(i, j uint32) bool
-	first     *firstMatch // nil but for First
+	ix      *Index
+	queries []*queryState
 
 	band  int
 	tails []uint32 // see scan; read only for the bands before band
 
 	members []uint32
-	pend    [][2]int32 // pairs of the current bucket to verify, by member
+	pend    []pending // pairs of the current bucket to verify
 	verifier
-	found []found
-	st    Stats
+	found [][]found
+	st    []Stats
+	from  []int // per query, its first pair found in the current bucket
 	err   error
+}
+
+// pending is a pair of bucket members to verify and the queries that take
+// it if it reaches their threshold.
+type pending struct {
+	a, b int32
+	want uint8
 }
 
 // bucket generates, filters and verifies the pairs of one band bucket:
@@ -332,33 +431,59 @@ func (w *scanWorker) bucket(items []uint64) {
 	}
 	w.members = m
 	if c := ix.opt.BucketCap; len(m) > c {
-		w.st.CappedBuckets++
-		w.st.SkippedPairs += int64(len(m))*int64(len(m)-1)/2 - int64(c)*int64(c-1)/2
+		skipped := int64(len(m))*int64(len(m)-1)/2 - int64(c)*int64(c-1)/2
+		for q := range w.st {
+			w.st[q].CappedBuckets++
+			w.st[q].SkippedPairs += skipped
+		}
 		m = m[:c]
 	}
 	w.pend = w.pend[:0]
+	var formed int64
 	for a, i := range m {
 		for b := a + 1; b < len(m); b++ {
 			j := m[b]
-			w.st.BucketPairs++
-			if !w.accept(i, j) || w.first != nil && w.first.done(i, j) || w.seenBefore(i, j) {
+			formed++
+			var want uint8
+			for q, qs := range w.queries {
+				if qs.wants(ix, i, j) {
+					want |= 1 << q
+				}
+			}
+			if want == 0 || w.seenBefore(i, j) {
 				continue
 			}
-			w.st.Kept++
-			if float64(matchingBits(ix.st.fp(int(i)), ix.st.fp(int(j)))) < w.reject {
-				continue
+			bits := float64(matchingBits(ix.st.fp(int(i)), ix.st.fp(int(j))))
+			pass := want
+			for q, qs := range w.queries {
+				if want>>q&1 != 0 {
+					w.st[q].Kept++
+					if bits < qs.reject {
+						pass &^= 1 << q
+					} else {
+						w.st[q].Verified++
+					}
+				}
 			}
-			w.st.Verified++
-			w.pend = append(w.pend, [2]int32{int32(a), int32(b)})
+			if pass != 0 {
+				w.pend = append(w.pend, pending{int32(a), int32(b), pass})
+			}
 		}
 	}
+	for q := range w.st {
+		w.st[q].BucketPairs += formed
+	}
 	if len(w.pend) > 0 {
-		from := len(w.found)
+		for q := range w.from {
+			w.from[q] = len(w.found[q])
+		}
 		if err := w.verify(m); err != nil {
 			w.err = err
 		}
-		if w.first != nil {
-			w.first.mark(w.found[from:])
+		for q, qs := range w.queries {
+			if qs.first != nil {
+				qs.first.mark(w.found[q][w.from[q]:])
+			}
 		}
 	}
 }

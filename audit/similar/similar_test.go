@@ -528,7 +528,7 @@ func TestMergeDeterministic(t *testing.T) {
 		Entries []Entry
 	}
 	run := func(ix *Index) result {
-		pairs, st, err := ix.Pairs(DefaultThreshold, func(a, b Entry) bool {
+		pairs, st, err := ix.Pairs(DefaultThreshold, func(a, b *Entry) bool {
 			return a.Class != 0 && b.Class != 0 && (a.Class != b.Class || a.Mixed || b.Mixed)
 		})
 		if err != nil {
@@ -833,5 +833,59 @@ func TestAddAfterPairs(t *testing.T) {
 	}
 	if len(pairs) != 1 || pairs[0].A.Pos != 5 || pairs[0].B.Pos != 30 || pairs[0].A.Rows != 2 || pairs[0].Similarity != 30.0/31 {
 		t.Errorf("second query: %+v, want a (at 5, 2 rows) and b (at 30) at 30/31", pairs)
+	}
+}
+
+// TestSearch checks that one Search answers each of several queries (two
+// first-match queries, pairs queries with and without keep, at different
+// thresholds) exactly as Pairs or First asked alone on the same index:
+// the same pairs, matches and Stats.
+func TestSearch(t *testing.T) {
+	rows := corpus(4000, 5)
+	ix := newIndex(t, Options{Threshold: 0.7, Dir: t.TempDir()})
+	for i, rw := range rows {
+		s := norm.String(rw.raw)
+		e := Entry{Key: norm.TextKey(s), Pos: uint64(i), Split: uint8(min(i%4, 1)), Class: uint64(1 + i%3)}
+		if err := ix.AddString(e, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	differ := func(a, b *Entry) bool { return a.Class != b.Class || a.Mixed || b.Mixed }
+	holdout := func(e Entry) bool { return e.Splits == 1 }
+	train := func(e Entry) bool { return e.Splits&2 != 0 }
+	anyText := func(e Entry) bool { return true }
+	qs := []Query{
+		{Threshold: 0.8, Keep: differ},
+		{Threshold: 0.7, IsQuery: holdout, IsTarget: train},
+		{Threshold: 0.9},
+		{Threshold: 0.75, IsQuery: train, IsTarget: anyText},
+	}
+	got, err := ix.Search(qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, q := range qs {
+		var want Result
+		if q.IsQuery != nil {
+			want.Matches, want.Stats, err = ix.First(q.Threshold, q.IsQuery, q.IsTarget)
+		} else {
+			want.Pairs, want.Stats, err = ix.Pairs(q.Threshold, q.Keep)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want.Pairs)+len(want.Matches) == 0 {
+			t.Errorf("query %d: nothing found alone, the test proves nothing", n)
+		}
+		if !reflect.DeepEqual(got[n], want) {
+			t.Errorf("query %d: Search gives %d pairs, %d matches, %+v; alone %d pairs, %d matches, %+v",
+				n, len(got[n].Pairs), len(got[n].Matches), got[n].Stats, len(want.Pairs), len(want.Matches), want.Stats)
+		}
+	}
+	if _, err := ix.Search([]Query{{Threshold: 0.8, Keep: differ, IsQuery: holdout, IsTarget: train}}); err == nil {
+		t.Error("a query with both Keep and IsQuery: no error")
+	}
+	if _, err := ix.Search([]Query{{Threshold: 0.6}}); err == nil {
+		t.Error("a threshold below the index's: no error")
 	}
 }

@@ -36,7 +36,7 @@ func (w *scanWorker) verify(m []uint32) error {
 	}
 	v.texts = v.texts[:0]
 	for _, p := range w.pend {
-		for _, a := range p {
+		for _, a := range [2]int32{p.a, p.b} {
 			if v.slot[a] < 0 {
 				v.slot[a] = int32(len(v.texts))
 				v.texts = append(v.texts, m[a])
@@ -46,16 +46,19 @@ func (w *scanWorker) verify(m []uint32) error {
 	return w.verifyBitmaps()
 }
 
-// report records pair p if its similarity reaches the threshold. Like
-// jaccard, it divides exact counts, so Similarity gives the same number.
-func (w *scanWorker) report(p [2]int32, inter, union int) {
+// report records pair p for each query that wants it and whose threshold
+// its similarity reaches. Like jaccard, it divides exact counts, so
+// Similarity gives the same number.
+func (w *scanWorker) report(p pending, inter, union int) {
 	sim := 1.0
 	if union > 0 {
 		sim = float64(inter) / float64(union)
 	}
-	if sim >= w.threshold {
-		w.st.Pairs++
-		w.found = append(w.found, found{w.members[p[0]], w.members[p[1]], sim})
+	for q, qs := range w.queries {
+		if p.want>>q&1 != 0 && sim >= qs.threshold {
+			w.st[q].Pairs++
+			w.found[q] = append(w.found[q], found{w.members[p.a], w.members[p.b], sim})
+		}
 	}
 }
 
@@ -119,7 +122,7 @@ func (w *scanWorker) verifyBitmaps() error {
 		v.sizes[t] = n
 	}
 	for _, p := range w.pend {
-		a, b := int(v.slot[p[0]]), int(v.slot[p[1]])
+		a, b := int(v.slot[p.a]), int(v.slot[p.b])
 		ra, rb := v.bits[a*words:(a+1)*words], v.bits[b*words:(b+1)*words]
 		inter := 0
 		for k, x := range ra {
