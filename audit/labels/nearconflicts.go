@@ -65,11 +65,16 @@ func (n *nearConflicts) Merge(other audit.Accumulator) {
 // whose classes differ.
 func (n *nearConflicts) TextQuery(*audit.Summary) (similar.Query, bool) {
 	// Both texts labeled, with different classes; a key whose own rows
-	// conflict (Mixed) is an exact conflict and differs from any class.
-	keep := func(a, b *similar.Entry) bool {
-		return a.Class != 0 && b.Class != 0 && (a.Class != b.Class || a.Mixed || b.Mixed)
+	// conflict (Mixed) is an exact conflict and differs from any class:
+	// its value is its position with the top bit set, unique to it (a
+	// class hash equals it with probability 2⁻⁶⁴).
+	differ := func(e similar.Entry) uint64 {
+		if e.Mixed {
+			return e.Pos | 1<<63
+		}
+		return e.Class
 	}
-	return similar.Query{Threshold: n.env.Params["threshold"], Keep: keep}, true
+	return similar.Query{Threshold: n.env.Params["threshold"], Differ: differ}, true
 }
 
 func (n *nearConflicts) TextAnswer(r similar.Result, err error) {

@@ -172,7 +172,12 @@ func BenchmarkIndex(b *testing.B) {
 		// Both queries in one Search, as the pipeline asks them: found and
 		// the counts are the sums of both answers.
 		rs, err := ix.Search([]Query{
-			{Threshold: DefaultThreshold, Keep: func(a, b *Entry) bool { return a.Class != b.Class || a.Mixed || b.Mixed }},
+			{Threshold: DefaultThreshold, Differ: func(e Entry) uint64 {
+				if e.Mixed {
+					return e.Pos | 1<<63
+				}
+				return e.Class
+			}},
 			{Threshold: DefaultThreshold, IsQuery: func(e Entry) bool { return e.Splits == holdout }, IsTarget: func(e Entry) bool { return e.Splits&train != 0 }},
 		})
 		st := rs[0].Stats

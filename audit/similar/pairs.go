@@ -66,8 +66,13 @@ type Query struct {
 	Threshold float64
 	// Keep makes a pairs query: every pair of texts at or above Threshold
 	// that LSH finds and Keep accepts (see Pairs). nil keeps every pair
-	// when IsQuery is nil too.
+	// when Differ and IsQuery are nil too.
 	Keep func(a, b *Entry) bool
+	// Differ makes a pairs query of the pairs whose values differ, both
+	// non-zero: Keep(a, b) = Differ(a) != 0 && Differ(b) != 0 &&
+	// Differ(a) != Differ(b), with Differ called once per text before the
+	// scan, so a pair costs two array reads instead of a call.
+	Differ func(Entry) uint64
 	// IsQuery and IsTarget make a first-match query: for each entry q with
 	// IsQuery(q), a target t with IsTarget(t) (see First).
 	IsQuery, IsTarget func(Entry) bool
@@ -145,8 +150,8 @@ func (ix *Index) Search(qs []Query) ([]Result, error) {
 		return rs, fmt.Errorf("similar: %d queries in one search, at most %d", len(qs), maxQueries)
 	}
 	for _, q := range qs {
-		if (q.IsQuery == nil) != (q.IsTarget == nil) || q.IsQuery != nil && q.Keep != nil {
-			return rs, errors.New("similar: a query sets Keep, or IsQuery and IsTarget")
+		if (q.IsQuery == nil) != (q.IsTarget == nil) || b2u(q.IsQuery != nil)+b2u(q.Keep != nil)+b2u(q.Differ != nil) > 1 {
+			return rs, errors.New("similar: a query sets Keep, Differ, or IsQuery and IsTarget")
 		}
 	}
 	if ix.closed {
@@ -192,11 +197,19 @@ type queryState struct {
 	threshold float64
 	reject    float64 // rejectBelow(threshold)
 	keep      func(a, b *Entry) bool
+	differ    []uint64    // per record, Differ's value; nil unless Differ
 	first     *firstMatch // nil but for first-match queries
 }
 
 func (ix *Index) newQueryState(q Query) *queryState {
 	s := &queryState{threshold: q.Threshold, reject: rejectBelow(q.Threshold), keep: q.Keep}
+	if q.Differ != nil {
+		s.differ = make([]uint64, ix.st.len())
+		for i := range s.differ {
+			s.differ[i] = q.Differ(ix.st.rec(i).Entry)
+		}
+		return s
+	}
 	if q.IsQuery == nil {
 		if s.keep == nil {
 			s.keep = func(a, b *Entry) bool { return true }
@@ -219,6 +232,10 @@ func (ix *Index) newQueryState(q Query) *queryState {
 
 // wants reports whether the query takes the pair of records i < j.
 func (q *queryState) wants(ix *Index, i, j uint32) bool {
+	if q.differ != nil {
+		a, b := q.differ[i], q.differ[j]
+		return a != 0 && b != 0 && a != b
+	}
 	if q.first != nil {
 		return q.first.serves(i, j) || q.first.serves(j, i)
 	}

@@ -837,8 +837,8 @@ func TestAddAfterPairs(t *testing.T) {
 }
 
 // TestSearch checks that one Search answers each of several queries (two
-// first-match queries, pairs queries with and without keep, at different
-// thresholds) exactly as Pairs or First asked alone on the same index:
+// first-match queries, pairs queries with keep, with Differ and with
+// neither, at different thresholds) exactly as Pairs or First asked alone on the same index:
 // the same pairs, matches and Stats.
 func TestSearch(t *testing.T) {
 	rows := corpus(4000, 5)
@@ -854,8 +854,15 @@ func TestSearch(t *testing.T) {
 	holdout := func(e Entry) bool { return e.Splits == 1 }
 	train := func(e Entry) bool { return e.Splits&2 != 0 }
 	anyText := func(e Entry) bool { return true }
+	byClass := func(e Entry) uint64 {
+		if e.Class == 1 {
+			return 0 // left out
+		}
+		return e.Class
+	}
 	qs := []Query{
 		{Threshold: 0.8, Keep: differ},
+		{Threshold: 0.75, Differ: byClass},
 		{Threshold: 0.7, IsQuery: holdout, IsTarget: train},
 		{Threshold: 0.9},
 		{Threshold: 0.75, IsQuery: train, IsTarget: anyText},
@@ -866,9 +873,15 @@ func TestSearch(t *testing.T) {
 	}
 	for n, q := range qs {
 		var want Result
-		if q.IsQuery != nil {
+		switch {
+		case q.IsQuery != nil:
 			want.Matches, want.Stats, err = ix.First(q.Threshold, q.IsQuery, q.IsTarget)
-		} else {
+		case q.Differ != nil:
+			// Differ is Keep with the rule written out.
+			want.Pairs, want.Stats, err = ix.Pairs(q.Threshold, func(a, b *Entry) bool {
+				return byClass(*a) != 0 && byClass(*b) != 0 && byClass(*a) != byClass(*b)
+			})
+		default:
 			want.Pairs, want.Stats, err = ix.Pairs(q.Threshold, q.Keep)
 		}
 		if err != nil {
