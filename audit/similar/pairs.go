@@ -195,14 +195,17 @@ func (ix *Index) Search(qs []Query) ([]Result, error) {
 // queryState is a query as the scan runs it.
 type queryState struct {
 	threshold float64
-	reject    float64 // rejectBelow(threshold)
+	reject    []float64 // per band, rejectBelow(threshold) over its filter's bins
 	keep      func(a, b *Entry) bool
 	differ    []uint64    // per record, Differ's value; nil unless Differ
 	first     *firstMatch // nil but for first-match queries
 }
 
 func (ix *Index) newQueryState(q Query) *queryState {
-	s := &queryState{threshold: q.Threshold, reject: rejectBelow(q.Threshold), keep: q.Keep}
+	s := &queryState{threshold: q.Threshold, keep: q.Keep}
+	for _, f := range bandFilters(ix.bands, ix.rows) {
+		s.reject = append(s.reject, rejectBelow(q.Threshold, f.bins))
+	}
 	if q.Differ != nil {
 		s.differ = make([]uint64, ix.st.len())
 		for i := range s.differ {
@@ -341,9 +344,10 @@ func (ix *Index) scan(qs []*queryState, rs []Result) ([][]found, error) {
 	if nw == 0 {
 		nw = runtime.GOMAXPROCS(0)
 	}
+	filters := bandFilters(ix.bands, ix.rows)
 	ws := make([]*scanWorker, nw)
 	for w := range ws {
-		ws[w] = &scanWorker{ix: ix, queries: qs, found: make([][]found, len(qs)), st: make([]Stats, len(qs)), from: make([]int, len(qs))}
+		ws[w] = &scanWorker{ix: ix, queries: qs, filters: filters, found: make([][]found, len(qs)), st: make([]Stats, len(qs)), from: make([]int, len(qs))}
 	}
 	items := make([]uint64, n)
 	tmp := make([]uint64, n)
@@ -418,6 +422,7 @@ type span struct{ lo, hi int }
 type scanWorker struct {
 	ix      *Index
 	queries []*queryState
+	filters []bandFilter // per band
 
 	band  int
 	tails []uint32 // see scan; read only for the bands before band
@@ -470,12 +475,12 @@ func (w *scanWorker) bucket(items []uint64) {
 			if want == 0 || w.seenBefore(i, j) {
 				continue
 			}
-			bits := float64(matchingBits(ix.st.fp(int(i)), ix.st.fp(int(j))))
+			bits := float64(w.filters[w.band].matching(ix.st.fp(int(i)), ix.st.fp(int(j))))
 			pass := want
 			for q, qs := range w.queries {
 				if want>>q&1 != 0 {
 					w.st[q].Kept++
-					if bits < qs.reject {
+					if bits < qs.reject[w.band] {
 						pass &^= 1 << q
 					} else {
 						w.st[q].Verified++
