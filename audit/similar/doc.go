@@ -106,9 +106,10 @@
 // candidates; Close removes it. On Unix, Pairs and First map the files into
 // memory to read them without a system call per text: those pages belong
 // to the kernel's page cache, which can reclaim them, not to the Go heap.
-// Pairs and First also need, while they run, 20 bytes per distinct text for
-// sorting bands (33 for a moment the first time, to put the texts in
-// order), plus their results.
+// A search (Pairs, First, Search) also needs, while it runs, 28 bytes per
+// distinct text for sorting bands (the next band is sorted while the
+// current one is verified; 33 for a moment the first time, to put the
+// texts in order), plus its results.
 //
 // # Concurrency and determinism
 //

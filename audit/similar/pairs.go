@@ -328,7 +328,8 @@ const _ = uint(32 - maxBands)
 // Records are in (Pos, Key) order (Search sorts them), so record numbers
 // order like positions. Bands are processed one after the other: a radix
 // sort of (band hash, record) groups each bucket's records in order, and
-// buckets are shared among workers. A pair sharing several buckets is
+// buckets are shared among workers; the next band is sorted while they
+// work. A pair sharing several buckets is
 // handled once, in the first band whose bucket generated it: a later band
 // that meets it checks the earlier bands' hashes and whether their
 // buckets' caps left the pair out. So no set of pairs is ever held besides
@@ -349,13 +350,18 @@ func (ix *Index) scan(qs []*queryState, rs []Result) ([][]found, error) {
 	for w := range ws {
 		ws[w] = &scanWorker{ix: ix, queries: qs, filters: filters, found: make([][]found, len(qs)), st: make([]Stats, len(qs)), from: make([]int, len(qs))}
 	}
-	items := make([]uint64, n)
+	// A band's (hash, record) items, sorted, and its buckets: while the
+	// workers verify one band, this goroutine sorts the next.
+	type band struct {
+		items   []uint64
+		buckets []span
+	}
 	tmp := make([]uint64, n)
-	// tails[i] has bit k set when text i is in a capped bucket of band k
-	// but not among its first BucketCap texts.
-	tails := make([]uint32, n)
-	var buckets []span
-	for k := range ix.bands {
+	sortBand := func(k int, b *band) {
+		if b.items == nil {
+			b.items = make([]uint64, n)
+		}
+		items := b.items
 		for c := range ix.st.sigs {
 			sigs := ix.st.sigs[c]
 			for o := range min(chunkLen, n-c*chunkLen) {
@@ -364,21 +370,26 @@ func (ix *Index) scan(qs []*queryState, rs []Result) ([][]found, error) {
 			}
 		}
 		sortHigh32(items, tmp)
-		buckets = buckets[:0]
+		b.buckets = b.buckets[:0]
 		for lo := 0; lo < n; {
 			hi := lo + 1
 			for hi < n && items[hi]>>32 == items[lo]>>32 {
 				hi++
 			}
 			if hi-lo >= 2 {
-				buckets = append(buckets, span{lo, hi})
-				for _, it := range items[lo+min(hi-lo, ix.opt.BucketCap) : hi] {
-					tails[uint32(it)] |= 1 << k
-				}
+				b.buckets = append(b.buckets, span{lo, hi})
 			}
 			lo = hi
 		}
-		var next atomic.Int64
+	}
+	// tails[i] has bit k set when text i is in a capped bucket of band k
+	// but not among its first BucketCap texts. Bit k is set once band k's
+	// workers are done: they read only the bits of earlier bands.
+	tails := make([]uint32, n)
+	cur, next := &band{}, &band{}
+	sortBand(0, cur)
+	for k := range ix.bands {
+		var taken atomic.Int64
 		var wg sync.WaitGroup
 		for _, w := range ws {
 			w.band, w.tails = k, tails
@@ -387,15 +398,18 @@ func (ix *Index) scan(qs []*queryState, rs []Result) ([][]found, error) {
 				defer wg.Done()
 				const chunk = 64
 				for w.err == nil {
-					b := int(next.Add(chunk)) - chunk
-					if b >= len(buckets) {
+					b := int(taken.Add(chunk)) - chunk
+					if b >= len(cur.buckets) {
 						return
 					}
-					for _, s := range buckets[b:min(b+chunk, len(buckets))] {
-						w.bucket(items[s.lo:s.hi])
+					for _, s := range cur.buckets[b:min(b+chunk, len(cur.buckets))] {
+						w.bucket(cur.items[s.lo:s.hi])
 					}
 				}
 			}()
+		}
+		if k+1 < ix.bands {
+			sortBand(k+1, next)
 		}
 		wg.Wait()
 		for _, w := range ws {
@@ -403,6 +417,12 @@ func (ix *Index) scan(qs []*queryState, rs []Result) ([][]found, error) {
 				return nil, w.err
 			}
 		}
+		for _, s := range cur.buckets {
+			for _, it := range cur.items[s.lo+min(s.hi-s.lo, ix.opt.BucketCap) : s.hi] {
+				tails[uint32(it)] |= 1 << k
+			}
+		}
+		cur, next = next, cur
 	}
 	out := make([][]found, len(qs))
 	for q := range qs {
