@@ -96,7 +96,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 
 	ws := make([]*worker, workers)
 	for w := range ws {
-		if ws[w], err = s.newWorker(workers); err != nil {
+		if ws[w], err = s.newWorker(workers, &s.closers); err != nil {
 			return nil, err
 		}
 	}
@@ -254,7 +254,8 @@ func (s *runSetup) bytes() int64 {
 // newWorker makes one worker's state: a preparer, one accumulator per
 // enabled check, a key table, statistics, a profile and, when a check uses
 // it, a near-duplicate index whose merges use indexWorkers goroutines.
-func (s *runSetup) newWorker(indexWorkers int) (*worker, error) {
+// State that holds files is appended to closers.
+func (s *runSetup) newWorker(indexWorkers int, closers *[]io.Closer) (*worker, error) {
 	w := &worker{
 		prep:  newPreparer(s.cfg, s.columns, s.lay, s.splits),
 		accs:  make([]Accumulator, len(s.opts.Specs)),
@@ -266,7 +267,7 @@ func (s *runSetup) newWorker(indexWorkers int) (*worker, error) {
 		if s.enabled[i] {
 			w.accs[i] = spec.New(s.envs[i])
 			if c, ok := w.accs[i].(io.Closer); ok {
-				s.closers = append(s.closers, c)
+				*closers = append(*closers, c)
 			}
 		}
 	}
@@ -276,7 +277,7 @@ func (s *runSetup) newWorker(indexWorkers int) (*worker, error) {
 			return nil, err
 		}
 		w.prep.index = ix
-		s.closers = append(s.closers, ix)
+		*closers = append(*closers, ix)
 	}
 	return w, nil
 }
