@@ -457,3 +457,39 @@ func (p *Plan) Finish(ctx context.Context, merged *Partial, digests map[int]stri
 
 // check that the index stays Encodable: Partial encodes it.
 var _ Encodable = (*similar.Index)(nil)
+
+// workUnitVersion is the format version of a WorkUnit's encoding.
+const workUnitVersion = 1
+
+// MarshalBinary encodes the work unit.
+func (u WorkUnit) MarshalBinary() ([]byte, error) {
+	w := wire.NewWriter("audit.WorkUnit", workUnitVersion)
+	w.Int(u.File)
+	w.Int(u.Index)
+	w.Blob(u.Data)
+	return w.Bytes(), nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded; Data shares data.
+func (u *WorkUnit) UnmarshalBinary(data []byte) error {
+	r := wire.NewReader(data, "audit.WorkUnit", workUnitVersion)
+	u.File = r.Int()
+	u.Index = r.Int()
+	u.Data = r.Blob()
+	return r.Finish()
+}
+
+// SplitsOf returns the split names a Partial's encoding was made with, so
+// that a process that has no other way to learn them (a combiner) can
+// FixSplits before DecodePartial.
+func SplitsOf(data []byte) ([]string, error) {
+	r := wire.NewReader(data, "audit.Partial", partialVersion)
+	var names []string
+	for range r.Count(1) {
+		names = append(names, r.Str())
+	}
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("decode partial state: %w", err)
+	}
+	return names, nil
+}

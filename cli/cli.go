@@ -354,37 +354,58 @@ func ReadBaseline(cfg *audit.Config) (*Baseline, error) {
 // Deliver does what audit run does with an audit's outcome: compares the
 // report with the baseline (when not nil), writes the report files of
 // cfg.Format into cfg.Out, prints the summary (unless quiet) and returns
-// the error that gives the exit code (ExitCode): runErr, or a not-ready
-// verdict under cfg.FailOn. rep may be nil when runErr is set.
+// the error that gives the exit code (ExitCode): runErr, or Outcome's.
+// rep may be nil when runErr is set.
 func Deliver(c *cli.Context, cfg *audit.Config, rep *audit.Report, runErr error, baseline *Baseline) error {
-	err := runErr
 	if rep == nil {
+		return runErr
+	}
+	if err := CompareBaseline(cfg, rep, baseline); err != nil {
 		return err
 	}
-	if baseline != nil {
-		cmp, cerr := snapshot.Compare(baseline.Report, rep, snapshot.Options{
-			Tolerance:    cfg.RegressionTolerance(),
-			BaselinePath: baseline.File,
-			CurrentPath:  filepath.Join(cfg.Out, snapshot.ReportFile),
-		})
-		if cerr != nil {
-			return cerr
-		}
-		rep.Comparison = cmp
-	}
-	if werr := WriteReports(cfg, rep); werr != nil {
-		return werr
+	if err := WriteReports(cfg, rep); err != nil {
+		return err
 	}
 	if !cfg.Quiet {
-		_ = reports.Summary(c.App.Writer, rep)
-		if rep.Comparison != nil {
-			_ = reports.ComparisonSummary(c.App.Writer, rep.Comparison)
-		}
-		fmt.Fprintf(c.App.Writer, "report: %s\n", filepath.Join(cfg.Out, "report.json"))
+		PrintSummary(c.App.Writer, rep, filepath.Join(cfg.Out, "report.json"))
 	}
+	if runErr != nil {
+		return runErr
+	}
+	return Outcome(cfg, rep)
+}
+
+// CompareBaseline sets rep.Comparison from the baseline; nothing when
+// baseline is nil.
+func CompareBaseline(cfg *audit.Config, rep *audit.Report, baseline *Baseline) error {
+	if baseline == nil {
+		return nil
+	}
+	cmp, err := snapshot.Compare(baseline.Report, rep, snapshot.Options{
+		Tolerance:    cfg.RegressionTolerance(),
+		BaselinePath: baseline.File,
+		CurrentPath:  filepath.Join(cfg.Out, snapshot.ReportFile),
+	})
 	if err != nil {
 		return err
 	}
+	rep.Comparison = cmp
+	return nil
+}
+
+// PrintSummary prints the report's summary, its comparison's when there
+// is one, and where report.json is.
+func PrintSummary(w io.Writer, rep *audit.Report, reportJSON string) {
+	_ = reports.Summary(w, rep)
+	if rep.Comparison != nil {
+		_ = reports.ComparisonSummary(w, rep.Comparison)
+	}
+	fmt.Fprintf(w, "report: %s\n", reportJSON)
+}
+
+// Outcome returns the error that makes a complete report exit 1 under
+// cfg.FailOn (see ExitCode), nil when it exits 0.
+func Outcome(cfg *audit.Config, rep *audit.Report) error {
 	failOn, _ := cfg.FailOnSet() // validated with the config
 	switch {
 	case rep.Verdict == audit.NotReady:

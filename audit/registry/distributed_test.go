@@ -44,7 +44,15 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 	digests := map[int]string{}
 	for f := range launcher.Files() {
 		d, err := launcher.Units(t.Context(), f, func(u audit.WorkUnit) error {
-			units = append(units, u)
+			data, err := u.MarshalBinary()
+			if err != nil {
+				return err
+			}
+			var got audit.WorkUnit
+			if err := got.UnmarshalBinary(data); err != nil {
+				return err
+			}
+			units = append(units, got)
 			return nil
 		})
 		if err != nil {
@@ -114,10 +122,15 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 	merger := newPlan(t, fx, cfg, mem)
 	finisher := newPlan(t, fx, cfg, mem)
 	if merger.NeedsSplits() {
-		slices.Reverse(names)
+		// As a combiner does: from the state it is given.
+		names, err := audit.SplitsOf(encoded[len(encoded)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := merger.FixSplits(names); err != nil {
 			t.Fatal(err)
 		}
+		slices.Reverse(names)
 		if err := finisher.FixSplits(names); err != nil {
 			t.Fatal(err)
 		}
