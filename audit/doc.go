@@ -25,4 +25,13 @@
 // state can cross process boundaries and be merged elsewhere. RunOptions.Parts runs
 // the input through that path in-process, and the property test in package
 // registry checks that it gives the one-pass result for every check.
+//
+// Distributed runs: Plan cuts Run into stages that may run in different
+// processes (units of a file, split names, consume a unit, merge encoded
+// partial state, finish), sharing Run's setup, workers and report code;
+// its split table is fixed up front (NewFixedSplitTable) so that every
+// process numbers the splits alike. TestDistributed in package registry
+// checks that the stages give Run's report. The Beam pipeline that drives
+// them is a module of its own (beam/), so this module does not depend on
+// Beam.
 package audit

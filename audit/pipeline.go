@@ -80,15 +80,10 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		now = time.Now
 	}
 	started := now()
-	if err := cfg.Validate(); err != nil {
+	s, err := setup(ctx, cfg, opts)
+	defer s.close()
+	if err != nil {
 		return nil, err
-	}
-	if err := ValidateChecks(cfg, opts.Specs); err != nil {
-		return nil, err
-	}
-	mem := opts.Allocator
-	if mem == nil {
-		mem = memory.DefaultAllocator
 	}
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -97,108 +92,21 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 	if opts.Parts != nil {
 		workers = max(opts.Parts.K, 1)
 	}
+	s.splits = NewSplitTable(cfg)
 
-	inputs, err := openInputs(ctx, cfg, opts)
-	defer func() {
-		for _, in := range inputs {
-			_ = in.src.Close()
-		}
-	}()
-	if err != nil {
-		return nil, err
-	}
-	columns := inputs[0].columnNames()
-	if err := alignColumns(inputs); err != nil {
-		return nil, err
-	}
-	roles, lay, err := resolveRoles(cfg, columns)
-	if err != nil {
-		return nil, err
-	}
-
-	ref, err := readReference(ctx, cfg, mem, inputs[0].opts)
-	if err != nil {
-		return nil, err
-	}
-	envs := make([]*Env, len(opts.Specs))
-	enabled := make([]bool, len(opts.Specs))
-	for i, spec := range opts.Specs {
-		params, on, err := paramsFor(spec, cfg.Checks[spec.ID])
-		if err != nil {
+	ws := make([]*worker, workers)
+	for w := range ws {
+		if ws[w], err = s.newWorker(workers, &s.closers); err != nil {
 			return nil, err
 		}
-		envs[i] = &Env{Config: cfg, Columns: columns, Roles: roles, Params: params, Examples: cfg.Examples, Reference: ref}
-		enabled[i] = on
 	}
-
-	splits := NewSplitTable(cfg)
-	ws := make([]*worker, workers)
-	var closers []io.Closer
-	for w := range ws {
-		ws[w] = &worker{
-			prep:  newPreparer(cfg, columns, lay, splits),
-			accs:  make([]Accumulator, len(opts.Specs)),
-			keys:  NewKeyTable(),
-			stats: newRunStats(len(inputs), len(columns)),
-			prof:  newProfile(len(roles.Segments)),
-		}
-		for i, spec := range opts.Specs {
-			if enabled[i] {
-				ws[w].accs[i] = spec.New(envs[i])
-				if c, ok := ws[w].accs[i].(io.Closer); ok {
-					closers = append(closers, c)
-				}
-			}
-		}
-	}
-	// Accumulators that hold files (spills of their own) are closed
-	// whatever happens.
-	defer func() {
-		for _, w := range closers {
-			_ = w.Close()
-		}
-	}()
 	var spills []*spill
 	defer func() {
 		for _, sp := range spills {
 			sp.close()
 		}
 	}()
-	// The near-duplicate index, when a check uses it.
-	indexThreshold := 0.0
-	if cfg.Text != "" {
-		for i, spec := range opts.Specs {
-			if spec.UsesTextIndex && enabled[i] {
-				t := envs[i].Params["threshold"]
-				if t == 0 {
-					t = similar.DefaultThreshold
-				}
-				if indexThreshold == 0 || t < indexThreshold {
-					indexThreshold = t
-				}
-			}
-		}
-	}
-	if indexThreshold > 0 {
-		if indexThreshold < 0.5 || indexThreshold >= 1 {
-			return nil, &ConfigError{Key: "checks.*.threshold", Err: fmt.Errorf("near-duplicate threshold %g is outside [0.5, 1)", indexThreshold)}
-		}
-		for _, w := range ws {
-			ix, err := similar.New(similar.Options{Threshold: indexThreshold, Workers: workers})
-			if err != nil {
-				return nil, err
-			}
-			w.prep.index = ix
-			closers = append(closers, ix)
-		}
-	}
-	needSpill := opts.Findings
-	for _, acc := range ws[0].accs {
-		if _, ok := acc.(Revisitor); ok {
-			needSpill = true
-		}
-	}
-	if needSpill {
+	if s.needSpill(ws[0]) {
 		for _, w := range ws {
 			sp, err := newSpill()
 			if err != nil {
@@ -210,20 +118,16 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 	}
 
 	if opts.Progress != nil {
-		var total int64
-		for _, in := range inputs {
-			total += in.src.Size()
-		}
-		opts.Progress.Start(total)
+		opts.Progress.Start(s.bytes())
 	}
 	if opts.Parts != nil {
-		if err := opts.Parts.stream(ctx, inputs, ws, mem, opts.Progress); err != nil {
+		if err := opts.Parts.stream(ctx, s.inputs, ws, s.mem, opts.Progress); err != nil {
 			return nil, err
 		}
-		if ws, err = opts.Parts.exchange(ws, opts.Specs, envs, spills, &closers); err != nil {
+		if ws, err = opts.Parts.exchange(ws, opts.Specs, s.envs, spills, &s.closers); err != nil {
 			return nil, err
 		}
-	} else if err := stream(ctx, inputs, ws, mem, opts.Progress); err != nil {
+	} else if err := stream(ctx, s.inputs, ws, s.mem, opts.Progress); err != nil {
 		return nil, err
 	}
 
@@ -234,6 +138,170 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 			return nil, err
 		}
 	}
+	digests := make([]string, len(s.inputs))
+	for i, in := range s.inputs {
+		digests[i] = in.src.SHA256()
+	}
+	rep, err := s.report(all, spills, digests)
+	if rep != nil {
+		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: now().Sub(started).Milliseconds(), Workers: workers, Bytes: s.bytes()}
+	}
+	return rep, err
+}
+
+// runSetup is what every stage of a run shares: the validated config, the
+// opened inputs, the columns' roles, each check's environment and the split
+// table. Run makes one; a distributed run (Plan) makes one per process.
+type runSetup struct {
+	cfg     *Config
+	opts    RunOptions
+	mem     memory.Allocator
+	inputs  []*input
+	columns []string
+	roles   Roles
+	lay     layout
+	envs    []*Env
+	enabled []bool
+	// splits is set by the caller before the first worker is made.
+	splits *SplitTable
+	// indexThreshold is the near-duplicate index's threshold, 0 when no
+	// check uses the index.
+	indexThreshold float64
+	// closers are state that holds files (accumulators with spills of
+	// their own, near-duplicate indexes), closed with the run.
+	closers []io.Closer
+}
+
+// setup validates cfg, opens the inputs and resolves the roles. Close the
+// returned setup whatever the error (it may hold opened files).
+func setup(ctx context.Context, cfg *Config, opts RunOptions) (*runSetup, error) {
+	s := &runSetup{cfg: cfg, opts: opts, mem: opts.Allocator}
+	if err := cfg.Validate(); err != nil {
+		return s, err
+	}
+	if err := ValidateChecks(cfg, opts.Specs); err != nil {
+		return s, err
+	}
+	if s.mem == nil {
+		s.mem = memory.DefaultAllocator
+	}
+	var err error
+	s.inputs, err = openInputs(ctx, cfg, opts)
+	if err != nil {
+		return s, err
+	}
+	s.columns = s.inputs[0].columnNames()
+	if err := alignColumns(s.inputs); err != nil {
+		return s, err
+	}
+	if s.roles, s.lay, err = resolveRoles(cfg, s.columns); err != nil {
+		return s, err
+	}
+	ref, err := readReference(ctx, cfg, s.mem, s.inputs[0].opts)
+	if err != nil {
+		return s, err
+	}
+	s.envs = make([]*Env, len(opts.Specs))
+	s.enabled = make([]bool, len(opts.Specs))
+	for i, spec := range opts.Specs {
+		params, on, err := paramsFor(spec, cfg.Checks[spec.ID])
+		if err != nil {
+			return s, err
+		}
+		s.envs[i] = &Env{Config: cfg, Columns: s.columns, Roles: s.roles, Params: params, Examples: cfg.Examples, Reference: ref}
+		s.enabled[i] = on
+	}
+	// The near-duplicate index, when a check uses it.
+	if cfg.Text != "" {
+		for i, spec := range opts.Specs {
+			if spec.UsesTextIndex && s.enabled[i] {
+				t := s.envs[i].Params["threshold"]
+				if t == 0 {
+					t = similar.DefaultThreshold
+				}
+				if s.indexThreshold == 0 || t < s.indexThreshold {
+					s.indexThreshold = t
+				}
+			}
+		}
+	}
+	if s.indexThreshold > 0 && (s.indexThreshold < 0.5 || s.indexThreshold >= 1) {
+		return s, &ConfigError{Key: "checks.*.threshold", Err: fmt.Errorf("near-duplicate threshold %g is outside [0.5, 1)", s.indexThreshold)}
+	}
+	return s, nil
+}
+
+// close closes the inputs and whatever state holds files.
+func (s *runSetup) close() {
+	for _, c := range s.closers {
+		_ = c.Close()
+	}
+	s.closers = nil
+	for _, in := range s.inputs {
+		_ = in.src.Close()
+	}
+}
+
+// bytes is the total size of the inputs.
+func (s *runSetup) bytes() int64 {
+	var n int64
+	for _, in := range s.inputs {
+		n += in.src.Size()
+	}
+	return n
+}
+
+// newWorker makes one worker's state: a preparer, one accumulator per
+// enabled check, a key table, statistics, a profile and, when a check uses
+// it, a near-duplicate index whose merges use indexWorkers goroutines.
+// State that holds files is appended to closers.
+func (s *runSetup) newWorker(indexWorkers int, closers *[]io.Closer) (*worker, error) {
+	w := &worker{
+		prep:  newPreparer(s.cfg, s.columns, s.lay, s.splits),
+		accs:  make([]Accumulator, len(s.opts.Specs)),
+		keys:  NewKeyTable(),
+		stats: newRunStats(len(s.inputs), len(s.columns)),
+		prof:  newProfile(len(s.roles.Segments)),
+	}
+	for i, spec := range s.opts.Specs {
+		if s.enabled[i] {
+			w.accs[i] = spec.New(s.envs[i])
+			if c, ok := w.accs[i].(io.Closer); ok {
+				*closers = append(*closers, c)
+			}
+		}
+	}
+	if s.indexThreshold > 0 {
+		ix, err := similar.New(similar.Options{Threshold: s.indexThreshold, Workers: indexWorkers})
+		if err != nil {
+			return nil, err
+		}
+		w.prep.index = ix
+		*closers = append(*closers, ix)
+	}
+	return w, nil
+}
+
+// needSpill reports whether the run records its rows for a second look:
+// when findings are asked for, or a check of w revisits rows.
+func (s *runSetup) needSpill(w *worker) bool {
+	if s.opts.Findings {
+		return true
+	}
+	for _, acc := range w.accs {
+		if _, ok := acc.(Revisitor); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// report makes the report from the merged state of every worker: it
+// revisits the spilled rows, takes every check's result, describes the
+// dataset and its inputs (digests[i] is the SHA-256 of input i) and
+// decides the verdict. The caller fills in Report.Run.
+func (s *runSetup) report(all *worker, spills []*spill, digests []string) (*Report, error) {
+	cfg, inputs := s.cfg, s.inputs
 	for _, in := range inputs {
 		for _, p := range in.src.Problems() {
 			all.stats.problem(p.Kind, in.ref.Path, p.Column, p.Line, p.Message)
@@ -243,8 +311,8 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 	tokens, _ := missingTokens(cfg)
 	sum := &Summary{
 		Config:        cfg,
-		Roles:         roles,
-		Splits:        splits,
+		Roles:         s.roles,
+		Splits:        s.splits,
 		SplitRows:     all.stats.splitRows,
 		Keys:          all.keys,
 		Examples:      cfg.Examples,
@@ -260,19 +328,20 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 
 	rep := &Report{
 		SchemaVersion: SchemaVersion,
-		Tool:          Tool{Name: "dataready", Version: opts.Version},
+		Tool:          Tool{Name: "dataready", Version: s.opts.Version},
 		Config:        cfg,
 		Checks:        []CheckResult{},
 	}
 	if err := revisit(spills, all.accs, sum); err != nil {
 		return nil, err
 	}
-	for i, spec := range opts.Specs {
-		rep.Checks = append(rep.Checks, result(spec, envs[i], all.accs[i], sum))
+	for i, spec := range s.opts.Specs {
+		rep.Checks = append(rep.Checks, result(spec, s.envs[i], all.accs[i], sum))
 	}
-	rep.Dataset = dataset(cfg, inputs, columns, roles, all.stats, sum)
-	rep.Dataset.Labels = all.prof.labels(splits, all.keys)
-	rep.Dataset.Segments = all.prof.segmentCounts(roles.Segments, splits)
+	rep.Dataset = dataset(cfg, inputs, s.columns, s.roles, all.stats, sum)
+	rep.Dataset.Labels = all.prof.labels(s.splits, all.keys)
+	rep.Dataset.Segments = all.prof.segmentCounts(s.roles.Segments, s.splits)
+	var err error
 	if rep.Snapshot, err = snapshotOf(cfg, inputs); err != nil {
 		return nil, err
 	}
@@ -285,12 +354,12 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 			Rows:         all.stats.fileRows[in.ref.Index] + all.stats.fileRejected[in.ref.Index],
 			RowsRejected: all.stats.fileRejected[in.ref.Index],
 			Bytes:        in.src.Size(),
-			SHA256:       in.src.SHA256(),
+			SHA256:       digests[in.ref.Index],
 		})
 	}
 	rep.Verdict, rep.Reason = Decide(rep.Checks)
-	if opts.Findings {
-		flags := make([]func(*RowRecord) (string, bool), len(opts.Specs))
+	if s.opts.Findings {
+		flags := make([]func(*RowRecord) (string, bool), len(s.opts.Specs))
 		for i, acc := range all.accs {
 			if f, ok := acc.(Flagger); ok {
 				flags[i] = f.Flag(sum)
@@ -300,12 +369,6 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 			return nil, err
 		}
 	}
-	var bytes int64
-	for _, in := range inputs {
-		bytes += in.src.Size()
-	}
-	rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: now().Sub(started).Milliseconds(), Workers: workers, Bytes: bytes}
-
 	if err := checkBadRows(cfg, rep.Dataset, rep.Problems); err != nil {
 		rep.Verdict = NotReady
 		rep.Reason = "could not audit: " + err.Error()

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -11,26 +12,70 @@ const MaxSplits = 64
 
 // SplitTable names the splits of a run. Indexes are handed out in order of
 // first sight, which varies with scheduling: results must therefore be
-// reported by name (SplitTable.Sorted), never by index. Safe for concurrent use.
+// reported by name (SplitTable.Sorted), never by index. A fixed table
+// (NewFixedSplitTable) knows its names up front, for runs whose parts are
+// consumed in several processes. Safe for concurrent use.
 type SplitTable struct {
 	mu    sync.RWMutex
 	names []string
 	index map[string]uint8
 	cfg   *Config
+	fixed bool
 }
+
+// ErrUnknownSplit is returned by a fixed table's Index for a name it was
+// not made with.
+var ErrUnknownSplit = errors.New("split value not among the split values fixed for this run")
 
 // NewSplitTable returns an empty table; cfg decides which name is train.
 func NewSplitTable(cfg *Config) *SplitTable {
 	return &SplitTable{index: map[string]uint8{}, cfg: cfg}
 }
 
-// Index returns the index of a split name, adding it when new.
+// NewFixedSplitTable returns a table that holds names, in report order
+// (train first, then alphabetically), whatever the order given, and
+// refuses any other name: every process of a distributed run that makes it
+// from the same names hands out the same indexes. Repeated names count
+// once.
+func NewFixedSplitTable(cfg *Config, names []string) (*SplitTable, error) {
+	t := NewSplitTable(cfg)
+	for _, n := range names {
+		if _, err := t.Index(n); err != nil {
+			return nil, err
+		}
+	}
+	sorted := t.Sorted()
+	t = NewSplitTable(cfg)
+	for _, n := range sorted {
+		if _, err := t.Index(n); err != nil {
+			return nil, err
+		}
+	}
+	t.fixed = true
+	return t, nil
+}
+
+// Fixed reports whether the table was made by NewFixedSplitTable.
+func (t *SplitTable) Fixed() bool { return t.fixed }
+
+// Names returns the split names in index order.
+func (t *SplitTable) Names() []string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return append([]string(nil), t.names...)
+}
+
+// Index returns the index of a split name, adding it when new; a fixed
+// table returns an error wrapping ErrUnknownSplit instead of adding it.
 func (t *SplitTable) Index(name string) (uint8, error) {
 	t.mu.RLock()
 	i, ok := t.index[name]
 	t.mu.RUnlock()
 	if ok {
 		return i, nil
+	}
+	if t.fixed {
+		return 0, fmt.Errorf("%w: %q is not one of %q", ErrUnknownSplit, name, t.Names())
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

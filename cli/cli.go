@@ -153,45 +153,59 @@ func runCommand() *cli.Command {
 		Name:      "run",
 		Usage:     "audit the data and write the reports",
 		ArgsUsage: "[PATH...] (files, globs or folders; rows split by --split, or one split 'all')",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "audit.yaml to read (flags override it)"},
-			&cli.StringFlag{Name: "label", Usage: "label column (config: label)"},
-			&cli.StringFlag{Name: "text", Usage: "text column; the row key is its normalized text (config: text)"},
-			&cli.StringFlag{Name: "split", Usage: "column naming each row's split (config: split)"},
-			&cli.StringSliceFlag{Name: "train", Usage: "training split input, repeatable (config: train)"},
-			&cli.StringSliceFlag{Name: "holdout", Usage: "holdout split input, repeatable (config: holdout)"},
-			&cli.StringSliceFlag{Name: "input", Usage: "NAME=PATH: input of split NAME, repeatable (config: splits)"},
-			&cli.StringFlag{Name: "train-split", Usage: "name of the training split (config: train_split)", Value: "train"},
-			&cli.StringSliceFlag{Name: "segments", Usage: "segment columns (config: segments)"},
-			&cli.StringSliceFlag{Name: "ids", Usage: "entity id columns such as user_id (config: ids)"},
-			&cli.StringFlag{Name: "time", Usage: "time column (config: time)"},
-			&cli.StringSliceFlag{Name: "annotators", Usage: "label columns of several annotators (config: annotators)"},
-			&cli.StringSliceFlag{Name: "exclude", Usage: "columns to ignore entirely (config: exclude)"},
-			&cli.StringSliceFlag{Name: "reference", Usage: "unlabeled production rows to compare segment shares with, repeatable (config: reference)"},
-			&cli.BoolFlag{Name: "time-split", Usage: "the split is by time: holdout rows before the end of train fail (config: time_split)"},
-			&cli.StringFlag{Name: "positive-class", Usage: "class whose rate bias.label_disparity compares (config: positive_class)"},
-			&cli.StringSliceFlag{Name: "null-values", Usage: "tokens read as missing (config: null_values)"},
-			&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter; default: detected (config: delimiter)"},
-			&cli.StringFlag{Name: "quote", Usage: `CSV quote character; "" turns quoting off (config: quote)`},
-			&cli.BoolFlag{Name: "trim-space", Usage: "trim spaces around CSV fields (config: trim_space)"},
-			&cli.StringFlag{Name: "max-bad-rows", Usage: "malformed rows tolerated, a count or a percentage (config: max_bad_rows)", Value: "1%"},
-			&cli.IntFlag{Name: "examples", Usage: "examples kept per check (config: examples)", Value: 20},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "report folder (config: out)", Value: "audit-report"},
-			&cli.StringSliceFlag{Name: "format", Usage: "report formats: json,html,md,junit,findings (config: format)", Value: cli.NewStringSlice(audit.DefaultFormats...)},
-			&cli.StringFlag{Name: "fail-on", Usage: "fail: exit 1 when not ready; warn: also on warnings; regression: also on regressions since --baseline; combine as warn,regression (config: fail_on)", Value: "fail"},
-			&cli.StringFlag{Name: "baseline", Usage: "previous report.json (or its folder) to compare with; adds a comparison section (config: baseline)"},
-			&cli.Float64Flag{Name: "tolerance", Usage: "relative change past which a metric moving its worse way is a regression (config: tolerance)", Value: audit.DefaultTolerance},
-			&cli.StringFlag{Name: "snapshot-time", Usage: "when the data was taken, RFC 3339 or 2006-01-02; default: the newest input file's modification time (config: snapshot_time)"},
-			&cli.IntFlag{Name: "workers", Usage: "worker goroutines (default: GOMAXPROCS) (config: workers)"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (config: quiet)"},
-			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the run to this file (for go tool pprof)", Hidden: true},
-		},
-		Action: runAction,
+		Flags:     RunFlags(),
+		Action:    runAction,
 	}
 }
 
-// configFrom builds the run's config: defaults, then audit.yaml, then flags.
-func configFrom(c *cli.Context) (*audit.Config, error) {
+// RunFlags returns the flags of audit run, new values on every call, for
+// other commands that audit the same way (audit-beam).
+func RunFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "config", Aliases: []string{"c"}, Usage: "audit.yaml to read (flags override it)"},
+		&cli.StringFlag{Name: "label", Usage: "label column (config: label)"},
+		&cli.StringFlag{Name: "text", Usage: "text column; the row key is its normalized text (config: text)"},
+		&cli.StringFlag{Name: "split", Usage: "column naming each row's split (config: split)"},
+		&cli.StringSliceFlag{Name: "train", Usage: "training split input, repeatable (config: train)"},
+		&cli.StringSliceFlag{Name: "holdout", Usage: "holdout split input, repeatable (config: holdout)"},
+		&cli.StringSliceFlag{Name: "input", Usage: "NAME=PATH: input of split NAME, repeatable (config: splits)"},
+		&cli.StringFlag{Name: "train-split", Usage: "name of the training split (config: train_split)", Value: "train"},
+		&cli.StringSliceFlag{Name: "segments", Usage: "segment columns (config: segments)"},
+		&cli.StringSliceFlag{Name: "ids", Usage: "entity id columns such as user_id (config: ids)"},
+		&cli.StringFlag{Name: "time", Usage: "time column (config: time)"},
+		&cli.StringSliceFlag{Name: "annotators", Usage: "label columns of several annotators (config: annotators)"},
+		&cli.StringSliceFlag{Name: "exclude", Usage: "columns to ignore entirely (config: exclude)"},
+		&cli.StringSliceFlag{Name: "reference", Usage: "unlabeled production rows to compare segment shares with, repeatable (config: reference)"},
+		&cli.BoolFlag{Name: "time-split", Usage: "the split is by time: holdout rows before the end of train fail (config: time_split)"},
+		&cli.StringFlag{Name: "positive-class", Usage: "class whose rate bias.label_disparity compares (config: positive_class)"},
+		&cli.StringSliceFlag{Name: "null-values", Usage: "tokens read as missing (config: null_values)"},
+		&cli.StringFlag{Name: "delimiter", Usage: "CSV delimiter; default: detected (config: delimiter)"},
+		&cli.StringFlag{Name: "quote", Usage: `CSV quote character; "" turns quoting off (config: quote)`},
+		&cli.BoolFlag{Name: "trim-space", Usage: "trim spaces around CSV fields (config: trim_space)"},
+		&cli.StringFlag{Name: "max-bad-rows", Usage: "malformed rows tolerated, a count or a percentage (config: max_bad_rows)", Value: "1%"},
+		&cli.IntFlag{Name: "examples", Usage: "examples kept per check (config: examples)", Value: 20},
+		&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "report folder (config: out)", Value: "audit-report"},
+		&cli.StringSliceFlag{Name: "format", Usage: "report formats: json,html,md,junit,findings (config: format)", Value: cli.NewStringSlice(audit.DefaultFormats...)},
+		&cli.StringFlag{Name: "fail-on", Usage: "fail: exit 1 when not ready; warn: also on warnings; regression: also on regressions since --baseline; combine as warn,regression (config: fail_on)", Value: "fail"},
+		&cli.StringFlag{Name: "baseline", Usage: "previous report.json (or its folder) to compare with; adds a comparison section (config: baseline)"},
+		&cli.Float64Flag{Name: "tolerance", Usage: "relative change past which a metric moving its worse way is a regression (config: tolerance)", Value: audit.DefaultTolerance},
+		&cli.StringFlag{Name: "snapshot-time", Usage: "when the data was taken, RFC 3339 or 2006-01-02; default: the newest input file's modification time (config: snapshot_time)"},
+		&cli.IntFlag{Name: "workers", Usage: "worker goroutines (default: GOMAXPROCS) (config: workers)"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (config: quiet)"},
+		&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the run to this file (for go tool pprof)", Hidden: true},
+	}
+}
+
+// ConfigFrom builds the run's config from a command with RunFlags:
+// defaults, then audit.yaml, then flags. The config is validated.
+func ConfigFrom(c *cli.Context) (*audit.Config, error) {
+	if c.NArg() == 0 && !c.IsSet("config") && !c.IsSet("train") && !c.IsSet("holdout") && !c.IsSet("input") {
+		name := c.App.Name
+		if c.Command != nil && c.Command.Name != "" {
+			name += " " + c.Command.Name
+		}
+		return nil, usageError{fmt.Errorf("nothing to audit: give PATH..., --train/--holdout, or --config audit.yaml (see %s --help)", name)}
+	}
 	cfg := audit.DefaultConfig()
 	if path := c.String("config"); path != "" {
 		loaded, err := audit.LoadConfig(path)
@@ -283,20 +297,14 @@ func configFrom(c *cli.Context) (*audit.Config, error) {
 }
 
 func runAction(c *cli.Context) error {
-	if c.NArg() == 0 && !c.IsSet("config") && !c.IsSet("train") && !c.IsSet("holdout") && !c.IsSet("input") {
-		return usageError{errors.New("nothing to audit: give PATH..., --train/--holdout, or --config audit.yaml (see audit run --help)")}
-	}
-	cfg, err := configFrom(c)
+	cfg, err := ConfigFrom(c)
 	if err != nil {
 		return err
 	}
 	// Read the baseline first: an unreadable one stops the run before the audit.
-	var baseline *audit.Report
-	var baselineFile string
-	if cfg.Baseline != "" {
-		if baseline, baselineFile, err = snapshot.Read(cfg.Baseline); err != nil {
-			return err
-		}
+	baseline, err := ReadBaseline(cfg)
+	if err != nil {
+		return err
 	}
 	stderr := c.App.ErrWriter
 	if path := c.String("cpuprofile"); path != "" {
@@ -320,33 +328,84 @@ func runAction(c *cli.Context) error {
 	if bar != nil {
 		bar.finish()
 	}
+	return Deliver(c, cfg, rep, err, baseline)
+}
+
+// Baseline is a previous report read before an audit, to compare with.
+type Baseline struct {
+	// Report is the previous report.
+	Report *audit.Report
+	// File is the report.json it was read from.
+	File string
+}
+
+// ReadBaseline reads cfg's baseline report; nil when none is configured.
+func ReadBaseline(cfg *audit.Config) (*Baseline, error) {
+	if cfg.Baseline == "" {
+		return nil, nil
+	}
+	rep, file, err := snapshot.Read(cfg.Baseline)
+	if err != nil {
+		return nil, err
+	}
+	return &Baseline{Report: rep, File: file}, nil
+}
+
+// Deliver does what audit run does with an audit's outcome: compares the
+// report with the baseline (when not nil), writes the report files of
+// cfg.Format into cfg.Out, prints the summary (unless quiet) and returns
+// the error that gives the exit code (ExitCode): runErr, or Outcome's.
+// rep may be nil when runErr is set.
+func Deliver(c *cli.Context, cfg *audit.Config, rep *audit.Report, runErr error, baseline *Baseline) error {
 	if rep == nil {
+		return runErr
+	}
+	if err := CompareBaseline(cfg, rep, baseline); err != nil {
 		return err
 	}
-	if baseline != nil {
-		cmp, cerr := snapshot.Compare(baseline, rep, snapshot.Options{
-			Tolerance:    cfg.RegressionTolerance(),
-			BaselinePath: baselineFile,
-			CurrentPath:  filepath.Join(cfg.Out, snapshot.ReportFile),
-		})
-		if cerr != nil {
-			return cerr
-		}
-		rep.Comparison = cmp
-	}
-	if werr := writeReports(cfg, rep); werr != nil {
-		return werr
+	if err := WriteReports(cfg, rep); err != nil {
+		return err
 	}
 	if !cfg.Quiet {
-		_ = reports.Summary(c.App.Writer, rep)
-		if rep.Comparison != nil {
-			_ = reports.ComparisonSummary(c.App.Writer, rep.Comparison)
-		}
-		fmt.Fprintf(c.App.Writer, "report: %s\n", filepath.Join(cfg.Out, "report.json"))
+		PrintSummary(c.App.Writer, rep, filepath.Join(cfg.Out, "report.json"))
 	}
+	if runErr != nil {
+		return runErr
+	}
+	return Outcome(cfg, rep)
+}
+
+// CompareBaseline sets rep.Comparison from the baseline; nothing when
+// baseline is nil.
+func CompareBaseline(cfg *audit.Config, rep *audit.Report, baseline *Baseline) error {
+	if baseline == nil {
+		return nil
+	}
+	cmp, err := snapshot.Compare(baseline.Report, rep, snapshot.Options{
+		Tolerance:    cfg.RegressionTolerance(),
+		BaselinePath: baseline.File,
+		CurrentPath:  filepath.Join(cfg.Out, snapshot.ReportFile),
+	})
 	if err != nil {
 		return err
 	}
+	rep.Comparison = cmp
+	return nil
+}
+
+// PrintSummary prints the report's summary, its comparison's when there
+// is one, and where report.json is.
+func PrintSummary(w io.Writer, rep *audit.Report, reportJSON string) {
+	_ = reports.Summary(w, rep)
+	if rep.Comparison != nil {
+		_ = reports.ComparisonSummary(w, rep.Comparison)
+	}
+	fmt.Fprintf(w, "report: %s\n", reportJSON)
+}
+
+// Outcome returns the error that makes a complete report exit 1 under
+// cfg.FailOn (see ExitCode), nil when it exits 0.
+func Outcome(cfg *audit.Config, rep *audit.Report) error {
 	failOn, _ := cfg.FailOnSet() // validated with the config
 	switch {
 	case rep.Verdict == audit.NotReady:
@@ -371,10 +430,10 @@ var reportFiles = map[string][]struct {
 	"findings": {{"findings.csv", reports.FindingsCSV}, {"findings.parquet", reports.FindingsParquet}},
 }
 
-// writeReports writes every requested format into cfg.Out. Each file is
+// WriteReports writes every requested format into cfg.Out. Each file is
 // rendered in memory and renamed into place, so an interrupted run leaves
 // no partial file.
-func writeReports(cfg *audit.Config, rep *audit.Report) error {
+func WriteReports(cfg *audit.Config, rep *audit.Report) error {
 	for _, f := range cfg.Format {
 		for _, file := range reportFiles[f] {
 			data, err := file.render(rep)

@@ -9,8 +9,11 @@
 // (File.Units: CSV chunks of about Options.ChunkBytes ending at record
 // boundaries, or Parquet row groups, cut into Options.UnitRows rows when
 // their pages have an offset index) and decoding a unit into batches
-// (Unit.Decode). It also hashes each file (File.SHA256) while Units reads
-// it, so a file is read once.
+// (Unit.Decode). MarshalUnit and UnmarshalUnit carry a unit to another
+// process that opened the same file (a distributed run): a CSV unit with
+// its records' bytes, a Parquet unit as its row group and rows. It also
+// hashes each file (File.SHA256) while Units reads it, so a file is read
+// once.
 //
 // Damage that should not stop an audit is data, not an error: a malformed
 // CSV row is left out of the record and listed in Batch.Rejected with its

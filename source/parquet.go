@@ -331,7 +331,7 @@ func (f *parquetFile) emitUnits(ctx context.Context, emit func(Unit) error) erro
 		}
 		for start := int64(0); ; start += step {
 			count := min(step, rows-start)
-			u := &parquetUnit{file: f, rg: rg, first: first + start, start: start, count: count, bytes: size}
+			u := &parquetUnit{file: f, rg: rg, group: i, first: first + start, start: start, count: count, bytes: size}
 			if step < rows { // shares that add up to size
 				u.bytes = size*(start+count)/rows - size*start/rows
 			}
@@ -385,6 +385,7 @@ func hashFile(ctx context.Context, r io.Reader, h hash.Hash) error {
 type parquetUnit struct {
 	file         *parquetFile
 	rg           parquet.RowGroup
+	group        int   // index of rg in the file
 	first        int64 // 1-based number of the unit's first row in the file
 	start, count int64 // rows of the row group, from its first (0)
 	bytes        int64

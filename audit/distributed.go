@@ -1,0 +1,495 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"time"
+
+	"dataready/audit/similar"
+	"dataready/audit/wire"
+	"dataready/source"
+)
+
+// Plan runs an audit in stages that may run in different processes, as a
+// distributed backend (a Beam pipeline) runs them. Every process makes its
+// own Plan from the same Config and RunOptions (NewPlan); the stages are:
+//
+//  1. Units, once per input file: cuts the file into work units and
+//     returns the file's SHA-256.
+//  2. When the rows are split by a column (NeedsSplits): SplitNames over
+//     every unit, the union of the names given to FixSplits in every
+//     process, so that every process numbers the splits alike. Without a
+//     split column the names come from the inputs and are fixed by NewPlan.
+//  3. Consume, once per unit, in any process, in any order: a Partial.
+//  4. Partial.MarshalBinary, Plan.DecodePartial and Partial.Merge, in any
+//     grouping and order, down to one Partial holding every unit.
+//  5. Finish, in one process, with the files' digests: the report, as Run
+//     makes it.
+//
+// Finish needs the rows again when a check revisits rows or findings are
+// asked for: it reads every input a second time, in its own process, to
+// rebuild the row records Run keeps in its spill files (those files are not
+// shipped between processes). Every process must see the same input files
+// at the same paths.
+//
+// A Plan is safe for concurrent use by Units, SplitNames, Consume,
+// DecodePartial and NewPartial once its splits are fixed; FixSplits and
+// Close are not.
+type Plan struct {
+	s       *runSetup
+	started time.Time
+	now     func() time.Time
+}
+
+// NewPlan validates cfg, opens the inputs (reading their headers or
+// footers) and resolves the roles of the columns, as Run does; errors are
+// Run's. RunOptions.Parts and Progress are not used. Close the plan when
+// done.
+func NewPlan(ctx context.Context, cfg *Config, opts RunOptions) (*Plan, error) {
+	p := &Plan{now: opts.Now}
+	if p.now == nil {
+		p.now = time.Now
+	}
+	p.started = p.now()
+	opts.Parts, opts.Progress = nil, nil
+	s, err := setup(ctx, cfg, opts)
+	p.s = s
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	if !p.NeedsSplits() {
+		names := make([]string, len(s.inputs))
+		for i, in := range s.inputs {
+			names[i] = fileSplit(in)
+		}
+		if s.splits, err = NewFixedSplitTable(cfg, names); err != nil {
+			s.close()
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// fileSplit is the split of every row of in when there is no split
+// column (what the preparer names them).
+func fileSplit(in *input) string {
+	if in.ref.Split == "" {
+		return RoleAll
+	}
+	return in.ref.Split
+}
+
+// Close closes the input files.
+func (p *Plan) Close() error {
+	p.s.close()
+	return nil
+}
+
+// Files is the number of input files, after expanding folders and globs;
+// they are numbered from 0 in the order of the report's inputs.
+func (p *Plan) Files() int { return len(p.s.inputs) }
+
+// FilePath returns the path of input file i.
+func (p *Plan) FilePath(i int) string { return p.s.inputs[i].ref.Path }
+
+// WorkUnit is one unit of one input file, in a form another process's
+// Plan can consume: see source.MarshalUnit for what Data holds.
+type WorkUnit struct {
+	// File is the index of the input file (see Plan.Files).
+	File int
+	// Index is the unit's position in its file, from 0.
+	Index int
+	// Data is the unit's encoding.
+	Data []byte
+}
+
+// Units reads input file i, calls emit with each of its units in order,
+// and returns the file's SHA-256 (computed while reading), for Finish. CSV
+// units carry their bytes (about source.Options.ChunkBytes each).
+func (p *Plan) Units(ctx context.Context, file int, emit func(WorkUnit) error) (string, error) {
+	if file < 0 || file >= len(p.s.inputs) {
+		return "", fmt.Errorf("input file %d of %d", file, len(p.s.inputs))
+	}
+	in := p.s.inputs[file]
+	// Another Plan's copy of the file: Units hashes as it reads, and the
+	// plan's own file may be read concurrently for other work.
+	src, err := source.Open(ctx, in.ref.Path, in.opts)
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	n := 0
+	err = src.Units(ctx, func(u source.Unit) error {
+		data, err := source.MarshalUnit(u)
+		if err != nil {
+			return &source.Error{File: in.ref.Path, Err: err}
+		}
+		n++
+		return emit(WorkUnit{File: file, Index: n - 1, Data: data})
+	})
+	if err != nil {
+		return "", err
+	}
+	return src.SHA256(), nil
+}
+
+// unit decodes a work unit for this plan's copy of its file.
+func (p *Plan) unit(u WorkUnit) (*input, source.Unit, error) {
+	if u.File < 0 || u.File >= len(p.s.inputs) {
+		return nil, nil, fmt.Errorf("work unit %d of input file %d: the run has %d files", u.Index, u.File, len(p.s.inputs))
+	}
+	in := p.s.inputs[u.File]
+	su, err := source.UnmarshalUnit(in.src, u.Data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("work unit %d: %w", u.Index, err)
+	}
+	return in, su, nil
+}
+
+// NeedsSplits reports whether the split names must be found in the data
+// (the rows are split by a column) and given to FixSplits before Consume.
+func (p *Plan) NeedsSplits() bool { return p.s.cfg.Split != "" }
+
+// SplitNames decodes a unit and returns, sorted, the split names its rows
+// get (MissingSplit for a row without one), as Consume names them: it
+// runs the same preparation.
+func (p *Plan) SplitNames(ctx context.Context, u WorkUnit) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	in, su, err := p.unit(u)
+	if err != nil {
+		return nil, err
+	}
+	table := NewSplitTable(p.s.cfg)
+	prep := newPreparer(p.s.cfg, p.s.columns, p.s.lay, table)
+	err = su.Decode(p.s.mem, func(sb *source.Batch) error {
+		_, err := prep.prepare(in, sb.Record, sb.Lines)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	names := table.Names()
+	slices.Sort(names)
+	return names, nil
+}
+
+// FixSplits fixes the split names of a run whose rows are split by a
+// column: the union of SplitNames over every unit, in any order, the same
+// in every process. Fixing the same names again is allowed; other names
+// are an error, as is fixing names of a run without a split column that
+// differ from its inputs'.
+func (p *Plan) FixSplits(names []string) error {
+	t, err := NewFixedSplitTable(p.s.cfg, names)
+	if err != nil {
+		return &ConfigError{Key: "split", Err: err}
+	}
+	if p.s.splits != nil {
+		if !slices.Equal(p.s.splits.Names(), t.Names()) {
+			return fmt.Errorf("split names %q fixed, not %q", p.s.splits.Names(), t.Names())
+		}
+		return nil
+	}
+	p.s.splits = t
+	return nil
+}
+
+// Splits returns the fixed split names in index order, nil before
+// FixSplits in a run with a split column.
+func (p *Plan) Splits() []string {
+	if p.s.splits == nil {
+		return nil
+	}
+	return p.s.splits.Names()
+}
+
+// errNoSplits is returned by the stages that need fixed splits.
+var errNoSplits = errors.New("the split names are not fixed: call FixSplits with the names SplitNames finds in every unit")
+
+// Partial is the state of an audit over some of its units: every check's
+// accumulator, the key table, run statistics, dataset profile and
+// near-duplicate index. It belongs to the Plan that made it; Close it when done (accumulators
+// may hold temporary files).
+type Partial struct {
+	plan    *Plan
+	w       *worker
+	closers []io.Closer
+	units   int64
+	started time.Time
+}
+
+// NewPartial returns the state of no unit, the identity of Merge.
+func (p *Plan) NewPartial() (*Partial, error) {
+	if p.s.splits == nil {
+		return nil, errNoSplits
+	}
+	q := &Partial{plan: p, started: p.started}
+	w, err := p.s.newWorker(runtime.GOMAXPROCS(0), &q.closers)
+	if err != nil {
+		q.Close()
+		return nil, err
+	}
+	q.w = w
+	return q, nil
+}
+
+// Close releases the files the partial state holds.
+func (q *Partial) Close() error {
+	var errs []error
+	for _, c := range q.closers {
+		errs = append(errs, c.Close())
+	}
+	q.closers = nil
+	return errors.Join(errs...)
+}
+
+// Units is the number of work units the partial state covers.
+func (q *Partial) Units() int64 { return q.units }
+
+// Consume decodes one work unit into a new Partial.
+func (p *Plan) Consume(ctx context.Context, u WorkUnit) (*Partial, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	in, su, err := p.unit(u)
+	if err != nil {
+		return nil, err
+	}
+	q, err := p.NewPartial()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := q.w.consume(work{in: in, unit: su}, p.s.mem); err != nil {
+		q.Close()
+		return nil, err
+	}
+	q.units = 1
+	return q, nil
+}
+
+// Merge folds o into q; o must not be used again, and q's Close now
+// closes o's files (merged accumulators may still read them). Both must
+// belong to the same Plan (made or decoded by it).
+func (q *Partial) Merge(o *Partial) error {
+	if q.plan != o.plan {
+		return errors.New("merge: the partial states belong to two Plans: decode both with one Plan's DecodePartial")
+	}
+	q.closers = append(q.closers, o.closers...)
+	o.closers = nil
+	if err := q.w.merge(o.w); err != nil {
+		return err
+	}
+	q.units += o.units
+	if o.started.Before(q.started) {
+		q.started = o.started
+	}
+	return nil
+}
+
+// partialVersion is the format version of a Partial's encoding.
+const partialVersion = 1
+
+// MarshalBinary encodes the partial state: the run's split names (checked
+// on decoding), then each part's own encoding (see Encodable).
+func (q *Partial) MarshalBinary() ([]byte, error) {
+	w := wire.NewWriter("audit.Partial", partialVersion)
+	names := q.plan.s.splits.Names()
+	w.Int(len(names))
+	for _, n := range names {
+		w.Str(n)
+	}
+	w.Varint(q.units)
+	w.Varint(q.started.UnixNano())
+	parts := []any{q.w.keys, q.w.stats, q.w.prof}
+	for _, acc := range q.w.accs {
+		parts = append(parts, acc)
+	}
+	if q.w.prep.index != nil {
+		parts = append(parts, q.w.prep.index)
+	}
+	w.Int(len(parts))
+	for i, part := range parts {
+		if i >= 3 && i < 3+len(q.w.accs) && q.w.accs[i-3] == nil {
+			w.Bool(false)
+			continue
+		}
+		enc, ok := part.(Encodable)
+		if !ok {
+			return nil, fmt.Errorf("%T does not implement audit.Encodable", part)
+		}
+		data, err := enc.MarshalBinary()
+		if err != nil {
+			return nil, fmt.Errorf("encode %T: %w", part, err)
+		}
+		w.Bool(true)
+		w.Blob(data)
+	}
+	return w.Bytes(), nil
+}
+
+// DecodePartial decodes what Partial.MarshalBinary encoded in a process
+// running the same audit. Data of another run (other split names, checks,
+// files or columns) or damaged data is an error.
+func (p *Plan) DecodePartial(data []byte) (*Partial, error) {
+	q, err := p.NewPartial()
+	if err != nil {
+		return nil, err
+	}
+	if err := q.unmarshal(data); err != nil {
+		q.Close()
+		return nil, fmt.Errorf("decode partial state: %w", err)
+	}
+	return q, nil
+}
+
+func (q *Partial) unmarshal(data []byte) error {
+	r := wire.NewReader(data, "audit.Partial", partialVersion)
+	var names []string
+	for range r.Count(1) {
+		names = append(names, r.Str())
+	}
+	if want := q.plan.s.splits.Names(); r.Err() == nil && !slices.Equal(names, want) {
+		return fmt.Errorf("encoded with the split names %q, this run has %q", names, want)
+	}
+	q.units = r.Varint()
+	q.started = time.Unix(0, r.Varint())
+	parts := []Encodable{q.w.keys, q.w.stats, q.w.prof}
+	for _, acc := range q.w.accs {
+		enc, _ := acc.(Encodable) // nil for a disabled check
+		parts = append(parts, enc)
+	}
+	if q.w.prep.index != nil {
+		parts = append(parts, q.w.prep.index)
+	}
+	if n := r.Count(1); r.Err() == nil && n != len(parts) {
+		return fmt.Errorf("%d parts encoded, this run has %d: another set of checks?", n, len(parts))
+	}
+	for _, part := range parts {
+		present := r.Bool()
+		if r.Err() != nil {
+			break
+		}
+		if present != (part != nil) {
+			return errors.New("a check is enabled in one run and not in the other")
+		}
+		if part == nil {
+			continue
+		}
+		if err := part.UnmarshalBinary(r.Blob()); err != nil {
+			return err
+		}
+	}
+	return r.Finish()
+}
+
+// Finish makes the report from the merge of every unit's Partial, as Run
+// does after its workers' merge; digests maps each input file to the
+// SHA-256 its Units returned. When a check revisits rows or findings are
+// asked for, it first reads every input again, in this process, to record
+// its rows (see Plan), and checks every file still has its digest. merged
+// is closed. Report.Run.Workers is the number of units consumed.
+func (p *Plan) Finish(ctx context.Context, merged *Partial, digests map[int]string) (*Report, error) {
+	defer merged.Close()
+	if merged.plan != p {
+		return nil, errors.New("finish: the partial state belongs to another Plan: decode it with this one's DecodePartial")
+	}
+	sha := make([]string, len(p.s.inputs))
+	for i, in := range p.s.inputs {
+		d, ok := digests[i]
+		if !ok {
+			return nil, fmt.Errorf("input %s: no SHA-256 digest given: it comes from Plan.Units", in.ref.Path)
+		}
+		sha[i] = d
+	}
+	if n := merged.units; n == 0 {
+		return nil, errors.New("finish: the merged state holds no unit")
+	}
+	var spills []*spill
+	defer func() {
+		for _, sp := range spills {
+			sp.close()
+		}
+	}()
+	if p.s.needSpill(merged.w) {
+		workers := p.s.cfg.Workers
+		if workers <= 0 {
+			workers = runtime.GOMAXPROCS(0)
+		}
+		// Workers that only prepare rows and record them: no accumulator,
+		// no near-duplicate index.
+		ws := make([]*worker, workers)
+		for i := range ws {
+			sp, err := newSpill()
+			if err != nil {
+				return nil, err
+			}
+			spills = append(spills, sp)
+			ws[i] = &worker{
+				prep:  newPreparer(p.s.cfg, p.s.columns, p.s.lay, p.s.splits),
+				keys:  NewKeyTable(),
+				stats: newRunStats(len(p.s.inputs), len(p.s.columns)),
+				prof:  newProfile(len(p.s.roles.Segments)),
+				spill: sp,
+			}
+		}
+		if err := stream(ctx, p.s.inputs, ws, p.s.mem, nil); err != nil {
+			return nil, err
+		}
+		for i, in := range p.s.inputs {
+			if d := in.src.SHA256(); d != sha[i] {
+				return nil, &source.Error{File: in.ref.Path, Err: fmt.Errorf("SHA-256 %s on the second read, %s on the first: the file changed during the run", d, sha[i])}
+			}
+		}
+	}
+	rep, err := p.s.report(merged.w, spills, sha)
+	if rep != nil {
+		started := merged.started
+		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: p.now().Sub(started).Milliseconds(), Workers: int(merged.units), Bytes: p.s.bytes()}
+	}
+	return rep, err
+}
+
+// check that the index stays Encodable: Partial encodes it.
+var _ Encodable = (*similar.Index)(nil)
+
+// workUnitVersion is the format version of a WorkUnit's encoding.
+const workUnitVersion = 1
+
+// MarshalBinary encodes the work unit.
+func (u WorkUnit) MarshalBinary() ([]byte, error) {
+	w := wire.NewWriter("audit.WorkUnit", workUnitVersion)
+	w.Int(u.File)
+	w.Int(u.Index)
+	w.Blob(u.Data)
+	return w.Bytes(), nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded; Data shares data.
+func (u *WorkUnit) UnmarshalBinary(data []byte) error {
+	r := wire.NewReader(data, "audit.WorkUnit", workUnitVersion)
+	u.File = r.Int()
+	u.Index = r.Int()
+	u.Data = r.Blob()
+	return r.Finish()
+}
+
+// SplitsOf returns the split names a Partial's encoding was made with, so
+// that a process that has no other way to learn them (a combiner) can
+// FixSplits before DecodePartial.
+func SplitsOf(data []byte) ([]string, error) {
+	r := wire.NewReader(data, "audit.Partial", partialVersion)
+	var names []string
+	for range r.Count(1) {
+		names = append(names, r.Str())
+	}
+	if err := r.Err(); err != nil {
+		return nil, fmt.Errorf("decode partial state: %w", err)
+	}
+	return names, nil
+}

@@ -1,0 +1,256 @@
+package registry_test
+
+import (
+	"errors"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"dataready/audit"
+	"dataready/audit/registry"
+	"dataready/source"
+)
+
+// newPlan makes the Plan of one simulated process.
+func newPlan(t *testing.T, fx fixture, cfg *audit.Config, mem memory.Allocator) *audit.Plan {
+	t.Helper()
+	c := *cfg
+	c.Workers = 2
+	p, err := audit.NewPlan(t.Context(), &c, audit.RunOptions{Specs: registry.Checks(), Allocator: mem, Findings: true,
+		ChunkBytes: fx.chunkBytes, BatchRows: fx.batchRows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
+// distributed audits a fixture as a distributed backend would, every
+// stage in processes of its own (a fresh Plan each, only bytes crossing
+// between them): units from a launcher, split names found by three
+// processes, units dealt at random to k consumers that fold their units
+// and encode their state, one merger decoding every part in a shuffled
+// order, and a finisher.
+func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64) *audit.Report {
+	t.Helper()
+	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+	defer mem.AssertSize(t, 0)
+	rng := rand.New(rand.NewPCG(seed, 7))
+
+	launcher := newPlan(t, fx, cfg, mem)
+	var units []audit.WorkUnit
+	digests := map[int]string{}
+	for f := range launcher.Files() {
+		d, err := launcher.Units(t.Context(), f, func(u audit.WorkUnit) error {
+			data, err := u.MarshalBinary()
+			if err != nil {
+				return err
+			}
+			var got audit.WorkUnit
+			if err := got.UnmarshalBinary(data); err != nil {
+				return err
+			}
+			units = append(units, got)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		digests[f] = d
+	}
+	rng.Shuffle(len(units), func(i, j int) { units[i], units[j] = units[j], units[i] })
+
+	var names []string
+	if launcher.NeedsSplits() {
+		finders := []*audit.Plan{newPlan(t, fx, cfg, mem), newPlan(t, fx, cfg, mem), newPlan(t, fx, cfg, mem)}
+		seen := map[string]bool{}
+		for i, u := range units {
+			got, err := finders[i%len(finders)].SplitNames(t.Context(), u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range got {
+				seen[n] = true
+			}
+		}
+		for n := range seen {
+			names = append(names, n) // map order: every process gets another order
+		}
+	}
+
+	var encoded [][]byte
+	for c := range k {
+		p := newPlan(t, fx, cfg, mem)
+		if p.NeedsSplits() {
+			rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+			if err := p.FixSplits(names); err != nil {
+				t.Fatal(err)
+			}
+		}
+		acc, err := p.NewPartial()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := c; i < len(units); i += k {
+			q, err := p.Consume(t.Context(), units[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i%5 == 0 { // some units travel alone
+				data, err := q.MarshalBinary()
+				if err != nil {
+					t.Fatal(err)
+				}
+				encoded = append(encoded, data)
+				q.Close()
+				continue
+			}
+			if err := acc.Merge(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		data, err := acc.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc.Close()
+		encoded = append(encoded, data)
+	}
+
+	merger := newPlan(t, fx, cfg, mem)
+	finisher := newPlan(t, fx, cfg, mem)
+	if merger.NeedsSplits() {
+		// As a combiner does: from the state it is given.
+		names, err := audit.SplitsOf(encoded[len(encoded)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := merger.FixSplits(names); err != nil {
+			t.Fatal(err)
+		}
+		slices.Reverse(names)
+		if err := finisher.FixSplits(names); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rng.Shuffle(len(encoded), func(i, j int) { encoded[i], encoded[j] = encoded[j], encoded[i] })
+	var parts []*audit.Partial
+	for _, data := range encoded {
+		q, err := merger.DecodePartial(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, q)
+	}
+	for len(parts) > 1 { // a tree of merges
+		var next []*audit.Partial
+		for i := 0; i < len(parts); i += 2 {
+			if i+1 < len(parts) {
+				if err := parts[i].Merge(parts[i+1]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			next = append(next, parts[i])
+		}
+		parts = next
+	}
+	data, err := parts[0].MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts[0].Close()
+	merged, err := finisher.DecodePartial(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.Units() != int64(len(units)) {
+		t.Errorf("merged state holds %d units, want %d", merged.Units(), len(units))
+	}
+	rep, err := finisher.Finish(t.Context(), merged, digests)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// TestDistributed checks that the stages of a distributed run (Plan) in
+// separate simulated processes give Run's report, run metadata aside.
+func TestDistributed(t *testing.T) {
+	for _, fx := range fixtures {
+		t.Run(fx.name, func(t *testing.T) {
+			cfg := fx.cfg(t)
+			want := run(t, fx, cfg, nil)
+			want.Run = audit.RunInfo{}
+			for _, k := range []int{1, 3} {
+				got := distributed(t, fx, cfg, k, uint64(k))
+				got.Run = audit.RunInfo{}
+				if a, b := jsonOf(t, got), jsonOf(t, want); a != b {
+					t.Errorf("%d consumers: the report differs from Run's:\n%s", k, diff(a, b))
+				}
+			}
+		})
+	}
+}
+
+// TestDistributedSplits checks that a split value not fixed up front is an
+// error naming the row, and that the stages refuse to run without fixed
+// splits or with state of another run.
+func TestDistributedSplits(t *testing.T) {
+	fx := fixtures[1] // generated: rows split by a column
+	cfg := fx.cfg(t)
+	mem := memory.NewGoAllocator()
+	p := newPlan(t, fx, cfg, mem)
+	if !p.NeedsSplits() {
+		t.Fatal("the generated fixture should split its rows by a column")
+	}
+	var units []audit.WorkUnit
+	if _, err := p.Units(t.Context(), 0, func(u audit.WorkUnit) error {
+		units = append(units, u)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Consume(t.Context(), units[0]); err == nil {
+		t.Error("Consume before FixSplits: no error")
+	}
+	names, err := p.SplitNames(t.Context(), units[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 2 {
+		t.Fatalf("first unit has splits %q: want several for this test", names)
+	}
+	if err := p.FixSplits(names[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.FixSplits(names); err == nil {
+		t.Error("FixSplits with other names after the first: no error")
+	}
+	_, err = p.Consume(t.Context(), units[0])
+	var se *source.Error
+	if !errors.Is(err, audit.ErrUnknownSplit) || !errors.As(err, &se) || se.Line == 0 || se.File != p.FilePath(0) || se.Column != cfg.Split {
+		t.Errorf("Consume of a unit with a split not fixed: err = %v, want ErrUnknownSplit at a line of %s, column %s", err, p.FilePath(0), cfg.Split)
+	}
+
+	other := newPlan(t, fx, cfg, mem)
+	if err := other.FixSplits(names); err != nil {
+		t.Fatal(err)
+	}
+	q, err := other.Consume(t.Context(), units[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	data, err := q.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DecodePartial(data); err == nil {
+		t.Error("DecodePartial of state made with other split names: no error")
+	}
+	if _, err := other.Finish(t.Context(), q, map[int]string{}); err == nil {
+		t.Error("Finish without digests: no error")
+	}
+}

@@ -1,0 +1,131 @@
+package app_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"dataready/beam/app"
+	"dataready/cli"
+)
+
+// reportOf reads a report.json as generic JSON with the run metadata (the
+// "run" object: started_at, duration_ms, workers, bytes) taken out: the
+// only part a Beam run may tell apart from a local one.
+func reportOf(t *testing.T, dir string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m["run"]; !ok {
+		t.Fatalf("%s/report.json has no run object", dir)
+	}
+	delete(m, "run")
+	return m
+}
+
+// unitsOf reads run.workers of a report.json, the number of work units
+// for audit-beam.
+func unitsOf(t *testing.T, dir string) float64 {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Run struct {
+			Workers float64 `json:"workers"`
+		} `json:"run"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep.Run.Workers
+}
+
+// TestPrismMatchesLocalRun audits the bundled fixture twice into the same
+// out folder (the report records it): with audit run (cli.Main, the local
+// pipeline), whose files are then moved aside, and with audit-beam on the
+// Prism runner (in-process, loopback workers); it compares the two
+// report.json files field by field, run metadata aside, and the two
+// findings.csv files byte for byte.
+func TestPrismMatchesLocalRun(t *testing.T) {
+	config, err := filepath.Abs(filepath.Join("..", "..", "fixtures", "support-tickets", "audit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, localOut := filepath.Join(t.TempDir(), "report"), t.TempDir()
+	formats := []string{"--format", "json,html,findings"}
+
+	var stdout, stderr bytes.Buffer
+	localCode := cli.Main(t.Context(), slices.Concat([]string{"audit", "run", "--quiet", "--config", config, "--out", out}, formats), &stdout, &stderr)
+	if localCode != cli.ExitNotReady {
+		t.Fatalf("audit run: exit %d, want %d (the fixture has planted problems); stderr:\n%s", localCode, cli.ExitNotReady, stderr.String())
+	}
+
+	files, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if err := os.Rename(filepath.Join(out, f.Name()), filepath.Join(localOut, f.Name())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	beamOut := out
+	stdout.Reset()
+	stderr.Reset()
+	start := time.Now()
+	code := app.Main(t.Context(), slices.Concat([]string{"audit-beam", "--runner", "prism", "--chunk-bytes", "16384", "--batch-rows", "128", "--quiet", "--config", config, "--out", out}, formats), &stdout, &stderr)
+	t.Logf("audit-beam on Prism: %v", time.Since(start))
+	if code != localCode {
+		t.Fatalf("audit-beam: exit %d, audit run %d; stderr:\n%s", code, localCode, stderr.String())
+	}
+
+	t.Logf("units: %v", unitsOf(t, beamOut))
+	if units := unitsOf(t, beamOut); units < 10 {
+		t.Errorf("audit-beam consumed %v work units: the test should cut the input into many", units)
+	}
+	got, want := reportOf(t, beamOut), reportOf(t, localOut)
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range want {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		if !reflect.DeepEqual(got[k], want[k]) {
+			g, _ := json.MarshalIndent(got[k], "", " ")
+			w, _ := json.MarshalIndent(want[k], "", " ")
+			t.Errorf("report.json %q differs:\naudit-beam: %.2000s\naudit run:  %.2000s", k, g, w)
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("report.json of audit-beam has %q, audit run's has not", k)
+		}
+	}
+	for _, name := range []string{"findings.csv"} {
+		a, err := os.ReadFile(filepath.Join(beamOut, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(localOut, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs (%d bytes, audit run's %d)", name, len(a), len(b))
+		}
+	}
+}

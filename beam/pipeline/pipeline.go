@@ -1,0 +1,426 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/filter"
+	urfave "github.com/urfave/cli/v2"
+
+	"dataready/audit"
+	"dataready/audit/registry"
+	"dataready/cli"
+)
+
+func init() {
+	register.DoFn4x1[context.Context, int, func([]byte), func(int, string), error](&unitsFn{})
+	register.Emitter1[[]byte]()
+	register.Emitter2[int, string]()
+	register.DoFn3x1[context.Context, []byte, func(string), error](&splitNamesFn{})
+	register.Emitter1[string]()
+	register.DoFn4x1[context.Context, []byte, func(*string) bool, func([]byte), error](&consumeFn{})
+	register.Iter1[string]()
+	register.DoFn3x1[context.Context, []byte, func(*int, *string) bool, error](&finishFn{})
+	register.Iter2[int, string]()
+	register.Combiner3[*accumulator, []byte, []byte](&combineFn{})
+	beam.RegisterCoder(reflect.TypeOf((*accumulator)(nil)), encodeAccumulator, decodeAccumulator)
+}
+
+// Job is what every DoFn needs to make the audit's Plan in its worker:
+// the arguments of audit run (flags and paths, no Beam flags) and the
+// launcher's working directory, which relative paths are resolved
+// against.
+type Job struct {
+	Args []string
+	Dir  string
+	// ChunkBytes and BatchRows, when not zero, set the RunOptions fields
+	// of the same names (smaller CSV units, for tests).
+	ChunkBytes, BatchRows int
+}
+
+// Config parses the job's arguments as audit run does (cli.ConfigFrom),
+// with relative paths made absolute against Dir.
+func (j Job) Config() (*audit.Config, error) {
+	var cfg *audit.Config
+	app := &urfave.App{
+		Name:           "audit-beam",
+		Flags:          cli.RunFlags(),
+		HideHelp:       true,
+		ExitErrHandler: func(*urfave.Context, error) {},
+		Action: func(c *urfave.Context) error {
+			var err error
+			cfg, err = cli.ConfigFrom(c)
+			return err
+		},
+	}
+	if err := app.Run(append([]string{"audit-beam"}, j.Args...)); err != nil {
+		return nil, err
+	}
+	abs := func(p *string) {
+		if *p != "" && !filepath.IsAbs(*p) && !strings.Contains(*p, "://") {
+			*p = filepath.Join(j.Dir, *p)
+		}
+	}
+	if cfg.Dir == "" {
+		cfg.Dir = j.Dir
+	}
+	abs(&cfg.Dir)
+	abs(&cfg.Out)
+	abs(&cfg.Baseline)
+	return cfg, nil
+}
+
+// Options are the run options of the job: every registered check,
+// findings when asked for, the tool version of the CLI.
+func (j Job) Options(cfg *audit.Config) audit.RunOptions {
+	return audit.RunOptions{Specs: registry.Checks(), Version: cli.Version, Findings: slices.Contains(cfg.Format, "findings"),
+		ChunkBytes: j.ChunkBytes, BatchRows: j.BatchRows}
+}
+
+// plans caches a worker's plans by job and split names: making one opens
+// every input file.
+var plans = struct {
+	sync.Mutex
+	m map[string]*audit.Plan
+}{m: map[string]*audit.Plan{}}
+
+// plan returns the worker's plan of j with the split names fixed (names is
+// ignored when the rows are not split by a column).
+func (j Job) plan(ctx context.Context, names []string) (*audit.Plan, error) {
+	sorted := slices.Sorted(slices.Values(names))
+	key := strings.Join(j.Args, "\x00") + "\x01" + j.Dir + "\x01" + strings.Join(sorted, "\x00")
+	plans.Lock()
+	defer plans.Unlock()
+	if p, ok := plans.m[key]; ok {
+		return p, nil
+	}
+	cfg, err := j.Config()
+	if err != nil {
+		return nil, err
+	}
+	p, err := audit.NewPlan(ctx, cfg, j.Options(cfg))
+	if err != nil {
+		return nil, err
+	}
+	if p.NeedsSplits() && names != nil {
+		if err := p.FixSplits(names); err != nil {
+			p.Close()
+			return nil, err
+		}
+	}
+	plans.m[key] = p
+	return p, nil
+}
+
+// unitsFn lists the work units of one input file and its digest.
+type unitsFn struct{ Job Job }
+
+// ProcessElement emits the encoded units of input file i and (i, SHA-256).
+func (f *unitsFn) ProcessElement(ctx context.Context, file int, emit func([]byte), digest func(int, string)) error {
+	p, err := f.Job.plan(ctx, nil)
+	if err != nil {
+		return err
+	}
+	d, err := p.Units(ctx, file, func(u audit.WorkUnit) error {
+		data, err := u.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		emit(data)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	digest(file, d)
+	return nil
+}
+
+// decodeUnit decodes an encoded work unit.
+func decodeUnit(data []byte) (audit.WorkUnit, error) {
+	var u audit.WorkUnit
+	if err := u.UnmarshalBinary(data); err != nil {
+		return u, fmt.Errorf("decode work unit: %w", err)
+	}
+	return u, nil
+}
+
+// splitNamesFn emits the split names of a unit's rows.
+type splitNamesFn struct{ Job Job }
+
+// ProcessElement emits every split name of the unit's rows.
+func (f *splitNamesFn) ProcessElement(ctx context.Context, data []byte, emit func(string)) error {
+	p, err := f.Job.plan(ctx, nil)
+	if err != nil {
+		return err
+	}
+	u, err := decodeUnit(data)
+	if err != nil {
+		return err
+	}
+	names, err := p.SplitNames(ctx, u)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		emit(n)
+	}
+	return nil
+}
+
+// consumeFn consumes a unit into encoded partial state.
+type consumeFn struct{ Job Job }
+
+// ProcessElement consumes one unit with the run's split names (a side
+// input) and emits its encoded partial state.
+func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func(*string) bool, emit func([]byte)) error {
+	var names []string
+	var n string
+	for splits(&n) {
+		names = append(names, n)
+	}
+	p, err := f.Job.plan(ctx, names)
+	if err != nil {
+		return err
+	}
+	u, err := decodeUnit(data)
+	if err != nil {
+		return err
+	}
+	q, err := p.Consume(ctx, u)
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	enc, err := q.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	emit(enc)
+	return nil
+}
+
+// accumulator is combineFn's accumulator: live partial state (q) while it
+// stays in a worker, its encoding (data) once Beam has encoded it; neither
+// for the empty state.
+type accumulator struct {
+	q    *audit.Partial
+	data []byte
+}
+
+// encodeAccumulator is the accumulator's Beam coder: it encodes the live
+// state and lets its files go (the accumulator decodes again if used).
+func encodeAccumulator(a *accumulator) ([]byte, error) {
+	if a.q == nil {
+		return a.data, nil
+	}
+	data, err := a.q.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	a.q.Close()
+	a.q, a.data = nil, data
+	return data, nil
+}
+
+// decodeAccumulator keeps the encoding; combineFn decodes it when used.
+func decodeAccumulator(data []byte) (*accumulator, error) {
+	return &accumulator{data: data}, nil
+}
+
+// combineFn merges encoded partial state: the one CombineFn of the
+// pipeline, generic over every check since audit.Partial holds them all.
+type combineFn struct{ Job Job }
+
+// CreateAccumulator returns the empty state.
+func (f *combineFn) CreateAccumulator() *accumulator { return &accumulator{} }
+
+// live decodes the accumulator's state when it is only encoded; it
+// returns nil for the empty state.
+func (f *combineFn) live(ctx context.Context, a *accumulator) (*audit.Partial, error) {
+	if a.q != nil || len(a.data) == 0 {
+		return a.q, nil
+	}
+	names, err := audit.SplitsOf(a.data)
+	if err != nil {
+		return nil, err
+	}
+	p, err := f.Job.plan(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	q, err := p.DecodePartial(a.data)
+	if err != nil {
+		return nil, err
+	}
+	a.q, a.data = q, nil
+	return q, nil
+}
+
+// AddInput merges encoded partial state into the accumulator.
+func (f *combineFn) AddInput(a *accumulator, in []byte) (*accumulator, error) {
+	return f.MergeAccumulators(a, &accumulator{data: in})
+}
+
+// MergeAccumulators merges b into a.
+func (f *combineFn) MergeAccumulators(a, b *accumulator) (*accumulator, error) {
+	ctx := context.Background()
+	qa, err := f.live(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	qb, err := f.live(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case qb == nil:
+		return a, nil
+	case qa == nil:
+		return b, nil
+	}
+	if err := qa.Merge(qb); err != nil {
+		return nil, err
+	}
+	b.q = nil
+	return a, nil
+}
+
+// ExtractOutput encodes the merged state.
+func (f *combineFn) ExtractOutput(a *accumulator) ([]byte, error) {
+	return encodeAccumulator(a)
+}
+
+// finishFn makes the report from the merged state and writes its files.
+type finishFn struct{ Job Job }
+
+// ProcessElement finishes the audit (audit.Plan.Finish, which reads the
+// inputs again in this worker when rows must be revisited), compares with
+// the baseline when there is one, and writes the report files of the
+// config's formats into its out folder, as audit run does.
+func (f *finishFn) ProcessElement(ctx context.Context, merged []byte, digests func(*int, *string) bool) error {
+	if len(merged) == 0 {
+		return errors.New("finish: no partial state reached the last step")
+	}
+	names, err := audit.SplitsOf(merged)
+	if err != nil {
+		return err
+	}
+	// A plan of its own: Finish reads every input again.
+	cfg, err := f.Job.Config()
+	if err != nil {
+		return err
+	}
+	p, err := audit.NewPlan(ctx, cfg, f.Job.Options(cfg))
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if p.NeedsSplits() {
+		if err := p.FixSplits(names); err != nil {
+			return err
+		}
+	}
+	sha := map[int]string{}
+	var i int
+	var d string
+	for digests(&i, &d) {
+		sha[i] = d
+	}
+	q, err := p.DecodePartial(merged)
+	if err != nil {
+		return err
+	}
+	baseline, err := cli.ReadBaseline(cfg)
+	if err != nil {
+		return err
+	}
+	rep, runErr := p.Finish(ctx, q, sha)
+	if rep == nil {
+		return runErr
+	}
+	if err := cli.CompareBaseline(cfg, rep, baseline); err != nil {
+		return err
+	}
+	if err := writeReports(ctx, cfg, rep); err != nil {
+		return err
+	}
+	return runErr
+}
+
+// writeReports writes the report files with cli.WriteReports: into the
+// out folder when it is local, else into a local folder first and then
+// through Beam's filesystem (gs://, s3://).
+func writeReports(ctx context.Context, cfg *audit.Config, rep *audit.Report) error {
+	if !strings.Contains(cfg.Out, "://") {
+		return cli.WriteReports(cfg, rep)
+	}
+	tmp, err := os.MkdirTemp("", "audit-beam-report-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	local := *cfg
+	local.Out = tmp
+	if err := cli.WriteReports(&local, rep); err != nil {
+		return err
+	}
+	fs, err := filesystem.New(ctx, cfg.Out)
+	if err != nil {
+		return fmt.Errorf("write reports to %s: %w", cfg.Out, err)
+	}
+	defer fs.Close()
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(tmp, e.Name()))
+		if err != nil {
+			return err
+		}
+		dst := strings.TrimSuffix(cfg.Out, "/") + "/" + e.Name()
+		if err := filesystem.Write(ctx, fs, dst, data); err != nil {
+			return fmt.Errorf("write %s: %w", dst, err)
+		}
+	}
+	return nil
+}
+
+// Build adds the audit of job to the pipeline's root scope s. plan is the
+// launcher's plan of the job (it knows the files and, without a split
+// column, the split names).
+//
+// The pipeline: file indexes → units (and digests) → reshuffle → [split
+// names of every unit → distinct] → consume each unit (split names as a
+// side input) → encoded partial state → one Combine (combineFn) → finish
+// (digests as a side input), which writes the report files.
+func Build(s beam.Scope, job Job, plan *audit.Plan) {
+	files := make([]int, plan.Files())
+	for i := range files {
+		files[i] = i
+	}
+	s = s.Scope("audit")
+	units, digests := beam.ParDo2(s.Scope("units"), &unitsFn{Job: job}, beam.CreateList(s, files))
+	units = beam.Reshuffle(s.Scope("spread"), units)
+	var names beam.PCollection
+	if plan.NeedsSplits() {
+		found := beam.ParDo(s.Scope("split-names"), &splitNamesFn{Job: job}, units)
+		names = filter.Distinct(s.Scope("distinct-splits"), found)
+	} else {
+		names = beam.CreateList(s.Scope("splits-from-inputs"), plan.Splits())
+	}
+	partials := beam.ParDo(s.Scope("consume"), &consumeFn{Job: job}, units, beam.SideInput{Input: names})
+	merged := beam.Combine(s.Scope("merge"), &combineFn{Job: job}, partials)
+	beam.ParDo0(s.Scope("finish"), &finishFn{Job: job}, merged, beam.SideInput{Input: digests})
+}
