@@ -501,18 +501,23 @@ func stream(ctx context.Context, inputs []*input, ws []*worker, mem memory.Alloc
 // merge folds o's state into w's and lets o's go; o keeps its spill,
 // which is read after the merge.
 func (w *worker) merge(o *worker) error {
+	// Every piece of state merges on its own, so the pieces merge in
+	// parallel: the key table, the index and the largest accumulators take
+	// about as long as each other.
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, acc := range o.accs {
 		if acc != nil {
-			w.accs[i].Merge(acc)
+			g.Go(func() error { w.accs[i].Merge(acc); return nil })
 		}
 	}
-	w.keys.Merge(o.keys)
-	w.stats.merge(o.stats)
-	w.prof.merge(o.prof)
+	g.Go(func() error { w.keys.Merge(o.keys); return nil })
+	g.Go(func() error { w.stats.merge(o.stats); w.prof.merge(o.prof); return nil })
 	if o.prep.index != nil {
-		if err := w.prep.index.Merge(o.prep.index); err != nil {
-			return err
-		}
+		g.Go(func() error { return w.prep.index.Merge(o.prep.index) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	*o = worker{spill: o.spill}
 	return nil
