@@ -483,6 +483,19 @@ func (ix *Index) Text(key norm.Key) (string, bool, error) {
 	return string(buf), true, err
 }
 
+// mappedText returns a record's text as the memory of its mapped file,
+// to be read only, when the file is mapped and holds it. Safe for
+// concurrent use once the files are flushed and mapped.
+func (ix *Index) mappedText(r *record) ([]byte, bool) {
+	f := ix.files[r.loc>>locFileShift]
+	off := int64(r.loc & (1<<locFileShift - 1))
+	end := off + int64(r.size)
+	if end > int64(len(f.data)) {
+		return nil, false
+	}
+	return f.data[off:end:end], true
+}
+
 // readText reads a record's text into buf's memory. Safe for concurrent
 // use once the files are flushed.
 func (ix *Index) readText(r *record, buf []byte) ([]byte, error) {

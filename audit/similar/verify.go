@@ -62,10 +62,15 @@ func (w *scanWorker) report(p pending, inter, union int) {
 	}
 }
 
-// read returns the text of record i, in v.text's memory.
+// read returns the text of record i, to be read only until the next read:
+// the mapped text file's memory, or else a copy in v.text's memory.
 func (w *scanWorker) read(i uint32) ([]byte, error) {
+	r := w.ix.st.rec(int(i))
+	if text, ok := w.ix.mappedText(r); ok {
+		return text, nil
+	}
 	var err error
-	w.verifier.text, err = w.ix.readText(w.ix.st.rec(int(i)), w.verifier.text)
+	w.verifier.text, err = w.ix.readText(r, w.verifier.text)
 	return w.verifier.text, err
 }
 
