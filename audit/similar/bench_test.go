@@ -4,7 +4,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
@@ -200,6 +202,38 @@ func BenchmarkIndex(b *testing.B) {
 			b.ReportMetric(float64(st.Verified), "verified")
 			b.ReportMetric(float64(st.Pairs), "pairs")
 			b.ReportMetric(float64(st.CappedBuckets), "capped")
+		})
+	}
+}
+
+// BenchmarkSketch measures the signature of one text (shingles, one
+// permutation hashing, densification, band hashes) for texts of a given
+// number of shingles: short texts leave most of the 140 bins empty and
+// spend their time densifying.
+//
+//	go test -run '^$' -bench Sketch ./audit/similar
+func BenchmarkSketch(b *testing.B) {
+	for _, runes := range []int{16, 30, 60, 150, 400} {
+		b.Run(fmt.Sprintf("runes=%d", runes), func(b *testing.B) {
+			bands, rows := BandsFor(DefaultThreshold)
+			s := newSketcher(bands, rows)
+			dst := make([]uint32, bands)
+			r := rand.New(rand.NewPCG(uint64(runes), 1))
+			texts := make([][]byte, 256)
+			for i := range texts {
+				t := make([]byte, runes)
+				for j := range t {
+					t[j] = byte('a' + r.IntN(26))
+				}
+				texts[i] = t
+			}
+			b.SetBytes(int64(runes))
+			i := 0
+			for b.Loop() {
+				s.sketch(dst, texts[i%len(texts)])
+				i++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "texts/s")
 		})
 	}
 }
