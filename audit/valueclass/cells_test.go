@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -130,6 +131,37 @@ func TestCellIDs(t *testing.T) {
 	for pos, i := range order {
 		if rank[i] != uint32(pos) {
 			t.Errorf("rank of %v = %d, want %d", a.cells[i], rank[i], pos)
+		}
+	}
+}
+
+// TestIsNull: the fast path agrees with trimming and looking up every
+// value.
+func TestIsNull(t *testing.T) {
+	tab := &Table{nulls: map[string]bool{}}
+	tokens := []string{"NA", " N/A ", "null", "-", "", "\u00a0none"}
+	for _, tok := range tokens {
+		if tok = strings.TrimSpace(tok); tok != "" {
+			tab.nulls[tok] = true
+			tab.nullStart[tok[0]] = true
+		}
+	}
+	reference := func(s string) bool {
+		v := strings.TrimSpace(s)
+		return v == "" || v == "NA" || v == "N/A" || v == "null" || v == "-" || v == "none"
+	}
+	for _, s := range []string{
+		"", " ", "\t\n", "NA", " NA", "NA ", "\tNA\r", "na", "NAN", "N/A", "null", "nullx", "-", "-1", "--",
+		"none", "\u00a0none", "none\u0085", "\u00a0", "\u2003NA\u2003", "eu-west", "12.5", "x\u00a0", "é", "NA\u00a0",
+	} {
+		if got, want := tab.isNull(s), reference(s); got != want {
+			t.Errorf("isNull(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for c := range 256 {
+		s := string([]byte{byte(c)})
+		if got, want := plainEnd(byte(c)), c < 0x80 && strings.TrimSpace(s+"x") == s+"x"; got != want {
+			t.Errorf("plainEnd(%#x) = %v, want %v", c, got, want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zeebo/xxh3"
 
@@ -41,7 +42,9 @@ type Table struct {
 	idx    []int
 	counts []*Counts
 	nulls  map[string]bool
-	ids    *cellIDs
+	// nullStart marks the first bytes of the null tokens.
+	nullStart [256]bool
+	ids       *cellIDs
 	// rows counts every labeled row per cell id, columns or not.
 	rows    cellCounts
 	classes map[uint64]string
@@ -58,6 +61,7 @@ func NewTable(env *audit.Env, cols []Column) *Table {
 	for _, tok := range env.Config.NullValues {
 		if tok = strings.TrimSpace(tok); tok != "" {
 			t.nulls[tok] = true
+			t.nullStart[tok[0]] = true
 		}
 	}
 	t.cols = cols
@@ -84,8 +88,18 @@ func (t *Table) TooManyClasses() bool { return len(t.classes) > MaxClasses }
 // isNull tells a missing value the way the pipeline does: null, empty after
 // trimming, or one of null_values (compared after trimming).
 func (t *Table) isNull(s string) bool {
+	if s != "" && plainEnd(s[0]) && plainEnd(s[len(s)-1]) {
+		// Nothing to trim: most values start with no token's first byte.
+		return t.nullStart[s[0]] && t.nulls[s]
+	}
 	v := strings.TrimSpace(s)
 	return v == "" || t.nulls[v]
+}
+
+// plainEnd reports whether strings.TrimSpace keeps a string that starts
+// or ends with byte c: an ASCII byte that is not white space.
+func plainEnd(c byte) bool {
+	return c < utf8.RuneSelf && c != ' ' && (c < '\t' || c > '\r')
 }
 
 // Add counts the labeled rows of a batch.
