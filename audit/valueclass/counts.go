@@ -22,22 +22,27 @@ const MaxValues = 10000
 // counting and max after Finish. When a column has more, the values kept
 // are those with the smallest 64-bit hash (a bottom-k sample: the same
 // values whatever the order rows arrive in) and every other value is
-// counted in Other. Values that parse as numbers (with the parse function
+// counted as other (the group "(other)"). Values that parse as numbers (with the parse function
 // given to NewCounts) are also counted in a log-scale histogram of
 // 1% relative width (the bucketing of DDSketch), so a numeric column keeps
 // its distribution when its values no longer fit.
+//
+// Rows are counted per cell id (cellIDs), shared with the Table the
+// Counts belongs to; the encoding writes cells.
 type Counts struct {
 	parse  func(string) (float64, bool)
 	format func(float64) string
 	max    int
-	// limit: values whose hash is larger are counted in Other.
+	// limit: values whose hash is larger are counted in other.
 	limit  uint64
+	ids    *cellIDs
 	values map[uint64]*Value
-	// Other counts the values not kept (see above); Missing the null values
-	// and null tokens; NotNumber the non-null values that do not parse
-	// (with a parse function only).
-	Other, Missing, NotNumber map[Cell]int64
-	hist                      map[histCell]int64
+	// other counts the values not kept (see above); missing the null
+	// values and null tokens; notNumber the non-null values that do not
+	// parse (with a parse function only).
+	other, missing, notNumber cellCounts
+	// hist counts the values that parse, per histogram bucket.
+	hist map[int32]*cellCounts
 	// NonNull counts non-null values; Numeric those that parse.
 	NonNull, Numeric int64
 	buf              []byte
@@ -53,18 +58,24 @@ type Value struct {
 	// First is the position of the value's first row, FirstSplit its split.
 	First      audit.RowPos
 	FirstSplit uint8
-	Counts     map[Cell]int64
+	// cells counts the value's rows per cell id.
+	cells cellCounts
 }
 
 // NewCounts returns an empty table keeping up to max values exactly.
 // parse, when not nil, reads a value as a number (for numeric columns);
 // format writes such a number back for group labels (nil: %g).
 func NewCounts(max int, parse func(string) (float64, bool), format func(float64) string) *Counts {
+	return newCounts(max, parse, format, newCellIDs())
+}
+
+// newCounts is NewCounts numbering cells with ids (a Table's).
+func newCounts(max int, parse func(string) (float64, bool), format func(float64) string, ids *cellIDs) *Counts {
 	if format == nil {
 		format = func(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
 	}
-	return &Counts{parse: parse, format: format, max: max, limit: math.MaxUint64, values: map[uint64]*Value{},
-		Other: map[Cell]int64{}, Missing: map[Cell]int64{}, NotNumber: map[Cell]int64{}, hist: map[histCell]int64{}}
+	return &Counts{parse: parse, format: format, max: max, limit: math.MaxUint64, ids: ids,
+		values: map[uint64]*Value{}, hist: map[int32]*cellCounts{}}
 }
 
 // maxText bounds Value.Text.
@@ -73,8 +84,14 @@ const maxText = 80
 // Add counts one labeled row: its raw value v (null when the value is
 // missing), its cell and its position.
 func (vc *Counts) Add(v string, null bool, c Cell, pos audit.RowPos) {
+	vc.add(v, null, vc.ids.id(c), pos)
+}
+
+// add is Add with the cell given by its id: Table.Add's path, which
+// numbers each row's cell once for all its columns.
+func (vc *Counts) add(v string, null bool, id uint32, pos audit.RowPos) {
 	if null {
-		vc.Missing[c]++
+		vc.missing.add(id, 1)
 		return
 	}
 	vc.NonNull++
@@ -83,26 +100,31 @@ func (vc *Counts) Add(v string, null bool, c Cell, pos audit.RowPos) {
 	if vc.parse != nil {
 		if num, isNum = vc.parse(v); isNum {
 			vc.Numeric++
-			vc.hist[histCell{bucketOf(num), c}]++
+			b := bucketOf(num)
+			hc := vc.hist[b]
+			if hc == nil {
+				hc = &cellCounts{}
+				vc.hist[b] = hc
+			}
+			hc.add(id, 1)
 		} else {
-			vc.NotNumber[c]++
+			vc.notNumber.add(id, 1)
 		}
 	}
 	var h uint64
 	h, vc.buf = valueHash(vc.buf, v)
 	if h > vc.limit {
-		vc.Other[c]++
+		vc.other.add(id, 1)
 		return
 	}
 	val := vc.values[h]
 	if val == nil {
-		val = &Value{Text: cutText(string(vc.buf)), Num: num, IsNum: isNum, First: pos, FirstSplit: c.Split, Counts: map[Cell]int64{}}
+		val = &Value{Text: cutText(string(vc.buf)), Num: num, IsNum: isNum, First: pos, FirstSplit: vc.ids.cells[id].Split}
 		vc.values[h] = val
+	} else if pos.Less(val.First) {
+		val.First, val.FirstSplit = pos, vc.ids.cells[id].Split
 	}
-	val.Counts[c]++
-	if pos.Less(val.First) {
-		val.First, val.FirstSplit = pos, c.Split
-	}
+	val.cells.add(id, 1)
 	if len(vc.values) >= 2*vc.max {
 		vc.shrink(vc.max) // after counting: the new value may be folded
 	}
@@ -120,7 +142,7 @@ func cutText(s string) string {
 }
 
 // shrink keeps the n values with the smallest hashes, counting the others
-// in Other; later values with a larger hash go to Other directly.
+// in other; later values with a larger hash go to other directly.
 func (vc *Counts) shrink(n int) {
 	if len(vc.values) <= n {
 		return
@@ -137,21 +159,28 @@ func (vc *Counts) shrink(n int) {
 }
 
 func (vc *Counts) fold(h uint64) {
-	for c, k := range vc.values[h].Counts {
-		vc.Other[c] += k
-	}
+	vc.other.addAll(&vc.values[h].cells, nil)
 	delete(vc.values, h)
 }
 
 // Merge folds o into vc; o is left unusable.
-func (vc *Counts) Merge(o *Counts) {
+func (vc *Counts) Merge(o *Counts) { vc.merge(o, vc.ids.remap(o.ids)) }
+
+// merge is Merge with o's cell ids mapped to vc's by remap (nil: the same
+// ids); Table.Merge computes remap once for all its columns.
+func (vc *Counts) merge(o *Counts, remap []uint32) {
 	vc.NonNull += o.NonNull
 	vc.Numeric += o.Numeric
-	addCells(vc.Other, o.Other)
-	addCells(vc.Missing, o.Missing)
-	addCells(vc.NotNumber, o.NotNumber)
-	for k, n := range o.hist {
-		vc.hist[k] += n
+	vc.other.addAll(&o.other, remap)
+	vc.missing.addAll(&o.missing, remap)
+	vc.notNumber.addAll(&o.notNumber, remap)
+	for b, oc := range o.hist {
+		hc := vc.hist[b]
+		if hc == nil {
+			hc = &cellCounts{}
+			vc.hist[b] = hc
+		}
+		hc.addAll(oc, remap)
 	}
 	if o.limit < vc.limit {
 		vc.limit = o.limit
@@ -163,15 +192,20 @@ func (vc *Counts) Merge(o *Counts) {
 	}
 	for h, ov := range o.values {
 		if h > vc.limit {
-			addCells(vc.Other, ov.Counts)
+			vc.other.addAll(&ov.cells, remap)
 			continue
 		}
 		v := vc.values[h]
 		if v == nil {
+			if remap != nil {
+				var cells cellCounts
+				cells.addAll(&ov.cells, remap)
+				ov.cells = cells
+			}
 			vc.values[h] = ov
 			continue
 		}
-		addCells(v.Counts, ov.Counts)
+		v.cells.addAll(&ov.cells, remap)
 		if ov.First.Less(v.First) {
 			v.First, v.FirstSplit = ov.First, ov.FirstSplit
 		}
@@ -180,18 +214,13 @@ func (vc *Counts) Merge(o *Counts) {
 	*o = Counts{}
 }
 
-func addCells(dst, src map[Cell]int64) {
-	for c, n := range src {
-		dst[c] += n
-	}
-}
-
 // Finish cuts the table to its final max values. Call it once, after the
 // last Merge and before Groups.
 func (vc *Counts) Finish() { vc.shrink(vc.max) }
 
-// Approximate reports whether some values were counted in Other.
-func (vc *Counts) Approximate() bool { return len(vc.Other) > 0 }
+// Approximate reports whether some values were counted as other (not
+// kept).
+func (vc *Counts) Approximate() bool { return vc.other.len() > 0 }
 
 // IsNumeric reports whether at least 95% of the non-null values parse as
 // numbers (always false without a parse function).
@@ -229,36 +258,34 @@ const (
 // (fit(cell)) and on the measuring side (eval(cell)); rows on neither side
 // are left out, and so are groups with no row on either side. A numeric
 // column (IsNumeric) is cut into deciles of its fitting-side values:
-// exactly when no value was folded into Other, otherwise on the 1%
+// exactly when no value was folded into other, otherwise on the 1%
 // histogram buckets, so that two values within 1% of each other may share
 // a decile boundary. Groups come in a fixed order.
 func (vc *Counts) Groups(fit, eval func(Cell) bool) []Group {
 	var groups []Group
-	side := func(counts map[Cell]int64, g *Group) {
-		for c, n := range counts {
-			switch {
-			case fit(c):
-				g.Fit[c.Class] += n
-			case eval(c):
-				g.Eval[c.Class] += n
+	sides := vc.ids.sides(fit, eval)
+	count := func(cells *cellCounts, g *Group) {
+		cells.each(func(id uint32, n int64) {
+			switch sides[id] {
+			case sideFit:
+				g.Fit[vc.ids.cells[id].Class] += n
+			case sideEval:
+				g.Eval[vc.ids.cells[id].Class] += n
 			}
-		}
+		})
 	}
-	newGroup := func(label string) Group {
-		return Group{Label: label, Fit: map[uint64]int64{}, Eval: map[uint64]int64{}}
-	}
-	special := func(label string, counts map[Cell]int64) {
+	special := func(label string, cells *cellCounts) {
 		g := newGroup(label)
-		side(counts, &g)
+		count(cells, &g)
 		if len(g.Fit)+len(g.Eval) > 0 {
 			groups = append(groups, g)
 		}
 	}
 	switch {
 	case vc.IsNumeric() && !vc.Approximate():
-		groups = vc.exactDeciles(fit, side, newGroup)
+		groups = vc.exactDeciles(sides, count)
 	case vc.IsNumeric():
-		groups = vc.histDeciles(fit, side, newGroup)
+		groups = vc.histDeciles(sides, count)
 	default:
 		keys := make([]uint64, 0, len(vc.values))
 		for h := range vc.values {
@@ -271,18 +298,22 @@ func (vc *Counts) Groups(fit, eval func(Cell) bool) []Group {
 			v := vc.values[h]
 			g := newGroup(v.Text)
 			g.First, g.FirstSplit, g.HasFirst = v.First, v.FirstSplit, true
-			side(v.Counts, &g)
+			count(&v.cells, &g)
 			if len(g.Fit)+len(g.Eval) > 0 {
 				groups = append(groups, g)
 			}
 		}
-		special(GroupOther, vc.Other)
+		special(GroupOther, &vc.other)
 	}
 	if vc.IsNumeric() {
-		special(GroupNotNumber, vc.NotNumber)
+		special(GroupNotNumber, &vc.notNumber)
 	}
-	special(GroupMissing, vc.Missing)
+	special(GroupMissing, &vc.missing)
 	return groups
+}
+
+func newGroup(label string) Group {
+	return Group{Label: label, Fit: map[uint64]int64{}, Eval: map[uint64]int64{}}
 }
 
 // atom is an ordered unit of a numeric column: one exact value or one
@@ -293,7 +324,18 @@ type atom struct {
 	first  audit.RowPos
 	split  uint8
 	has    bool
-	counts []map[Cell]int64
+	counts []*cellCounts
+}
+
+// fitRows sums the atom's counts on the fitting side.
+func (a *atom) fitRows(sides []uint8) {
+	for _, cells := range a.counts {
+		cells.each(func(id uint32, n int64) {
+			if sides[id] == sideFit {
+				a.fit += n
+			}
+		})
+	}
 }
 
 // decileCuts returns, per atom (in order), its decile group: cuts fall
@@ -322,7 +364,7 @@ func decileCuts(atoms []atom) []int {
 }
 
 // groupAtoms turns sorted atoms into decile groups.
-func (vc *Counts) groupAtoms(atoms []atom, approx bool, side func(map[Cell]int64, *Group), newGroup func(string) Group) []Group {
+func (vc *Counts) groupAtoms(atoms []atom, approx bool, count func(*cellCounts, *Group)) []Group {
 	var groups []Group
 	cuts := decileCuts(atoms)
 	for i := 0; i < len(atoms); {
@@ -340,8 +382,8 @@ func (vc *Counts) groupAtoms(atoms []atom, approx bool, side func(map[Cell]int64
 		}
 		g := newGroup(label)
 		for _, a := range atoms[i:j] {
-			for _, counts := range a.counts {
-				side(counts, &g)
+			for _, cells := range a.counts {
+				count(cells, &g)
 			}
 			if a.has && (!g.HasFirst || a.first.Less(g.First)) {
 				g.First, g.FirstSplit, g.HasFirst = a.first, a.split, true
@@ -355,13 +397,13 @@ func (vc *Counts) groupAtoms(atoms []atom, approx bool, side func(map[Cell]int64
 	return groups
 }
 
-func (vc *Counts) exactDeciles(fit func(Cell) bool, side func(map[Cell]int64, *Group), newGroup func(string) Group) []Group {
+func (vc *Counts) exactDeciles(sides []uint8, count func(*cellCounts, *Group)) []Group {
 	var atoms []atom
 	for _, v := range vc.values {
 		if !v.IsNum {
 			continue
 		}
-		atoms = append(atoms, atom{lo: v.Num, hi: v.Num, first: v.First, split: v.FirstSplit, has: true, counts: []map[Cell]int64{v.Counts}})
+		atoms = append(atoms, atom{lo: v.Num, hi: v.Num, first: v.First, split: v.FirstSplit, has: true, counts: []*cellCounts{&v.cells}})
 	}
 	slices.SortFunc(atoms, func(a, b atom) int { return cmp.Compare(a.lo, b.lo) })
 	// Values equal as numbers ("12.5" and "12.50") are one atom.
@@ -378,40 +420,21 @@ func (vc *Counts) exactDeciles(fit func(Cell) bool, side func(map[Cell]int64, *G
 		merged = append(merged, a)
 	}
 	for i := range merged {
-		for _, counts := range merged[i].counts {
-			for c, n := range counts {
-				if fit(c) {
-					merged[i].fit += n
-				}
-			}
-		}
+		merged[i].fitRows(sides)
 	}
-	return vc.groupAtoms(merged, false, side, newGroup)
+	return vc.groupAtoms(merged, false, count)
 }
 
-func (vc *Counts) histDeciles(fit func(Cell) bool, side func(map[Cell]int64, *Group), newGroup func(string) Group) []Group {
-	byBucket := map[int32]map[Cell]int64{}
-	for hc, n := range vc.hist {
-		m := byBucket[hc.bucket]
-		if m == nil {
-			m = map[Cell]int64{}
-			byBucket[hc.bucket] = m
-		}
-		m[hc.cell] += n
-	}
-	atoms := make([]atom, 0, len(byBucket))
-	for b, counts := range byBucket {
+func (vc *Counts) histDeciles(sides []uint8, count func(*cellCounts, *Group)) []Group {
+	atoms := make([]atom, 0, len(vc.hist))
+	for b, cells := range vc.hist {
 		lo, hi := bucketBounds(b)
-		a := atom{lo: lo, hi: hi, counts: []map[Cell]int64{counts}}
-		for c, n := range counts {
-			if fit(c) {
-				a.fit += n
-			}
-		}
+		a := atom{lo: lo, hi: hi, counts: []*cellCounts{cells}}
+		a.fitRows(sides)
 		atoms = append(atoms, a)
 	}
 	slices.SortFunc(atoms, func(a, b atom) int { return cmp.Compare(a.lo, b.lo) })
-	return vc.groupAtoms(atoms, true, side, newGroup)
+	return vc.groupAtoms(atoms, true, count)
 }
 
 // The histogram: bucket i > 0 holds values in (γ^(i-1-off), γ^(i-off)],
@@ -423,11 +446,6 @@ const (
 )
 
 var logGamma = math.Log((1 + histAlpha) / (1 - histAlpha))
-
-type histCell struct {
-	bucket int32
-	cell   Cell
-}
 
 func bucketOf(v float64) int32 {
 	switch {

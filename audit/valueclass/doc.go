@@ -18,14 +18,20 @@
 // is the rule accuracy behind its leakage.target power, and the baseline
 // leaves out the columns leakage.target calls suspects (SuspectPower).
 //
-// It is a helper, not a check: it imports only audit and audit/norm, and
-// check packages import it.
+// It is a helper, not a check: of this module it imports only audit,
+// audit/norm and audit/wire (its encoding), and check packages import it.
+//
+// Counting is per cell (class × split × half): a Table numbers the cells
+// it meets and its Counts count rows per cell id, in short lists or small
+// slices rather than maps; Merge maps one table's ids onto the other's,
+// and encodings write cells, never ids.
 //
 // Arrow memory: Table.Add reads a batch only during the call and keeps
 // copies of the strings it retains (class names, displayed values); it
 // holds no Arrow memory.
 //
 // Concurrency: a Table or Counts belongs to one accumulator of one worker
-// (Add takes no lock); Merge, Finish, Groups and ScoreGroups run on one
+// (Add takes no lock; a Table's Counts share its cell numbering, so they
+// belong with it); Merge, Finish, Groups and ScoreGroups run on one
 // goroutine after the workers finish.
 package valueclass

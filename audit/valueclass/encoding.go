@@ -58,11 +58,48 @@ func ReadCells(r *wire.Reader, m map[Cell]int64) {
 	}
 }
 
+// writeCounts writes counts per cell id as WriteCells writes the same
+// counts keyed by cell (rank: cellIDs.ranks).
+func writeCounts(w *wire.Writer, ids *cellIDs, rank []uint32, cc *cellCounts) {
+	w.Int(cc.len())
+	for _, id := range cc.sorted(rank) {
+		WriteCell(w, ids.cells[id])
+		w.Varint(cc.get(id))
+	}
+}
+
+// readCounts reads counts written by writeCounts (or WriteCells) into
+// empty counts, numbering the cells with ids. Every count written is at
+// least 1.
+func readCounts(r *wire.Reader, ids *cellIDs, cc *cellCounts) {
+	for range r.Count(cellSize) {
+		c := ReadCell(r)
+		readCount(r, ids.id(c), cc)
+	}
+}
+
+// readCount reads one count of a cell.
+func readCount(r *wire.Reader, id uint32, cc *cellCounts) {
+	n := r.Varint()
+	if n < 1 {
+		if r.Err() == nil {
+			r.Fail("a cell count below 1")
+		}
+		return
+	}
+	if cc.get(id) != 0 {
+		r.Fail("a cell written twice")
+		return
+	}
+	cc.add(id, n)
+}
+
 // Encode writes the table's counts: the rows per cell, the class names and
 // every column's Counts, in column order. The columns themselves (names,
 // parsers) come from NewTable.
 func (t *Table) Encode(w *wire.Writer) {
-	WriteCells(w, t.Rows)
+	rank := t.ids.ranks()
+	writeCounts(w, t.ids, rank, &t.rows)
 	w.Int(len(t.classes))
 	for _, h := range wire.SortedKeys(t.classes) {
 		w.Fixed64(h)
@@ -70,14 +107,14 @@ func (t *Table) Encode(w *wire.Writer) {
 	}
 	w.Int(len(t.counts))
 	for _, c := range t.counts {
-		c.Encode(w)
+		c.encode(w, rank)
 	}
 }
 
 // Decode reads counts written by Encode into an empty table made by
 // NewTable with the same columns.
 func (t *Table) Decode(r *wire.Reader) {
-	ReadCells(r, t.Rows)
+	readCounts(r, t.ids, &t.rows)
 	for range r.Count(9) {
 		h := r.Fixed64()
 		t.classes[h] = r.Str()
@@ -95,7 +132,10 @@ func (t *Table) Decode(r *wire.Reader) {
 // (in hash order) and the cells of the other, missing and non-numeric
 // values and of the histogram. The parser, formatter and cap come from
 // NewCounts.
-func (vc *Counts) Encode(w *wire.Writer) {
+func (vc *Counts) Encode(w *wire.Writer) { vc.encode(w, vc.ids.ranks()) }
+
+// encode is Encode with the ranks of the cell ids (cellIDs.ranks).
+func (vc *Counts) encode(w *wire.Writer, rank []uint32) {
 	w.Varint(vc.NonNull)
 	w.Varint(vc.Numeric)
 	w.Fixed64(vc.limit)
@@ -108,18 +148,24 @@ func (vc *Counts) Encode(w *wire.Writer) {
 		w.Bool(v.IsNum)
 		audit.WriteRowPos(w, v.First)
 		w.Uint8(v.FirstSplit)
-		WriteCells(w, v.Counts)
+		writeCounts(w, vc.ids, rank, &v.cells)
 	}
-	WriteCells(w, vc.Other)
-	WriteCells(w, vc.Missing)
-	WriteCells(w, vc.NotNumber)
-	w.Int(len(vc.hist))
-	for _, k := range wire.SortedKeysFunc(vc.hist, func(a, b histCell) int {
-		return cmp.Or(cmp.Compare(a.bucket, b.bucket), CompareCells(a.cell, b.cell))
-	}) {
-		w.Varint(int64(k.bucket))
-		WriteCell(w, k.cell)
-		w.Varint(vc.hist[k])
+	writeCounts(w, vc.ids, rank, &vc.other)
+	writeCounts(w, vc.ids, rank, &vc.missing)
+	writeCounts(w, vc.ids, rank, &vc.notNumber)
+	// The histogram, as one list of (bucket, cell) counts in that order.
+	n := 0
+	for _, cells := range vc.hist {
+		n += cells.len()
+	}
+	w.Int(n)
+	for _, b := range wire.SortedKeys(vc.hist) {
+		cells := vc.hist[b]
+		for _, id := range cells.sorted(rank) {
+			w.Varint(int64(b))
+			WriteCell(w, vc.ids.cells[id])
+			w.Varint(cells.get(id))
+		}
 	}
 }
 
@@ -131,25 +177,30 @@ func (vc *Counts) Decode(r *wire.Reader) {
 	vc.limit = r.Fixed64()
 	for range r.Count(8 + 1 + 8 + 1 + 2 + 1 + 1) {
 		h := r.Fixed64()
-		v := &Value{Text: r.Str(), Num: r.Float64(), IsNum: r.Bool(), Counts: map[Cell]int64{}}
+		v := &Value{Text: r.Str(), Num: r.Float64(), IsNum: r.Bool()}
 		v.First = audit.ReadRowPos(r)
 		v.FirstSplit = audit.ReadSplit(r)
-		ReadCells(r, v.Counts)
+		readCounts(r, vc.ids, &v.cells)
 		if h > vc.limit {
 			r.Fail("a value above the sampling limit")
 		}
 		vc.values[h] = v
 	}
-	ReadCells(r, vc.Other)
-	ReadCells(r, vc.Missing)
-	ReadCells(r, vc.NotNumber)
+	readCounts(r, vc.ids, &vc.other)
+	readCounts(r, vc.ids, &vc.missing)
+	readCounts(r, vc.ids, &vc.notNumber)
 	for range r.Count(1 + cellSize) {
 		b := r.Varint()
 		if b < math.MinInt32 || b > math.MaxInt32 {
 			r.Fail("histogram bucket out of range")
 		}
-		k := histCell{bucket: int32(b), cell: ReadCell(r)}
-		vc.hist[k] = r.Varint()
+		id := vc.ids.id(ReadCell(r))
+		cells := vc.hist[int32(b)]
+		if cells == nil {
+			cells = &cellCounts{}
+			vc.hist[int32(b)] = cells
+		}
+		readCount(r, id, cells)
 	}
 	if len(vc.values) >= 2*vc.max && r.Err() == nil {
 		r.Fail("more values than the cap keeps")

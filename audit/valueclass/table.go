@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/zeebo/xxh3"
 
@@ -33,31 +34,40 @@ type Column struct {
 // single-column rules from a Table, fitted and scored on the same Sides,
 // so their numbers agree. It is an accumulator's state: Add from one
 // goroutine, Merge after the workers finish, Finish once before reading.
+//
+// The table numbers the cells it meets (cellIDs) and its Counts count per
+// cell id: Add looks up each row's cell once, not once per column.
 type Table struct {
 	cols   []Column
 	idx    []int
 	counts []*Counts
 	nulls  map[string]bool
-	// Rows counts every labeled row per cell, columns or not.
-	Rows    map[Cell]int64
+	// nullStart marks the first bytes of the null tokens.
+	nullStart [256]bool
+	ids       *cellIDs
+	// rows counts every labeled row per cell id, columns or not.
+	rows    cellCounts
 	classes map[uint64]string
-	cells   []Cell
-	keep    []bool
+	// cells and keep hold, per row of the batch being added, its cell id
+	// and whether it is labeled.
+	cells []uint32
+	keep  []bool
 }
 
 // NewTable returns an empty table of the given columns, which must be
 // columns of env (resolved roles are).
 func NewTable(env *audit.Env, cols []Column) *Table {
-	t := &Table{nulls: map[string]bool{}, Rows: map[Cell]int64{}, classes: map[uint64]string{}}
+	t := &Table{nulls: map[string]bool{}, ids: newCellIDs(), classes: map[uint64]string{}}
 	for _, tok := range env.Config.NullValues {
 		if tok = strings.TrimSpace(tok); tok != "" {
 			t.nulls[tok] = true
+			t.nullStart[tok[0]] = true
 		}
 	}
 	t.cols = cols
 	for _, c := range cols {
 		t.idx = append(t.idx, env.Column(c.Name))
-		t.counts = append(t.counts, NewCounts(MaxValues, c.Parse, c.Format))
+		t.counts = append(t.counts, newCounts(MaxValues, c.Parse, c.Format, t.ids))
 	}
 	return t
 }
@@ -78,8 +88,18 @@ func (t *Table) TooManyClasses() bool { return len(t.classes) > MaxClasses }
 // isNull tells a missing value the way the pipeline does: null, empty after
 // trimming, or one of null_values (compared after trimming).
 func (t *Table) isNull(s string) bool {
+	if s != "" && plainEnd(s[0]) && plainEnd(s[len(s)-1]) {
+		// Nothing to trim: most values start with no token's first byte.
+		return t.nullStart[s[0]] && t.nulls[s]
+	}
 	v := strings.TrimSpace(s)
 	return v == "" || t.nulls[v]
+}
+
+// plainEnd reports whether strings.TrimSpace keeps a string that starts
+// or ends with byte c: an ASCII byte that is not white space.
+func plainEnd(c byte) bool {
+	return c < utf8.RuneSelf && c != ' ' && (c < '\t' || c > '\r')
 }
 
 // Add counts the labeled rows of a batch.
@@ -89,17 +109,22 @@ func (t *Table) Add(b *audit.Batch) {
 	for i := 0; i < b.Rows; i++ {
 		labeled := b.Missing[i] < 0
 		t.keep = append(t.keep, labeled)
-		t.cells = append(t.cells, Cell{})
 		if !labeled {
+			t.cells = append(t.cells, 0)
 			continue
 		}
 		h := b.ClassHash[i]
-		if _, ok := t.classes[h]; !ok && len(t.classes) <= MaxClasses {
-			t.classes[h] = strings.Clone(b.Class[i])
+		id := t.ids.id(Cell{Class: h, Split: b.Split[i], Eval: EvalHalf(b.Key[i])})
+		t.cells = append(t.cells, id)
+		if t.rows.get(id) == 0 {
+			// The cell's first row here: a class is new to the table only
+			// in a new cell, and the table keeps every class it meets
+			// until it is full (and full for good).
+			if _, ok := t.classes[h]; !ok && len(t.classes) <= MaxClasses {
+				t.classes[h] = strings.Clone(b.Class[i])
+			}
 		}
-		c := Cell{Class: h, Split: b.Split[i], Eval: EvalHalf(b.Key[i])}
-		t.cells[i] = c
-		t.Rows[c]++
+		t.rows.add(id, 1)
 	}
 	if t.TooManyClasses() {
 		return
@@ -111,7 +136,7 @@ func (t *Table) Add(b *audit.Batch) {
 				continue
 			}
 			v, ok := vals.Get(i)
-			counts.Add(v, !ok || t.isNull(v), t.cells[i], b.Pos(i))
+			counts.add(v, !ok || t.isNull(v), t.cells[i], b.Pos(i))
 		}
 	}
 }
@@ -124,11 +149,10 @@ func (t *Table) Merge(o *Table) {
 		}
 		t.classes[h] = n
 	}
-	for c, n := range o.Rows {
-		t.Rows[c] += n
-	}
+	remap := t.ids.remap(o.ids)
+	t.rows.addAll(&o.rows, remap)
 	for j, c := range t.counts {
-		c.Merge(o.counts[j])
+		c.merge(o.counts[j], remap)
 	}
 }
 
@@ -144,15 +168,15 @@ func (t *Table) Finish() {
 // scoring sides: scored with ScoreGroups, it gives the majority class and
 // its accuracy, the same as every column's Score does.
 func (t *Table) Total(fit, eval func(Cell) bool) Group {
-	g := Group{Label: "(all)", Fit: map[uint64]int64{}, Eval: map[uint64]int64{}}
-	for c, n := range t.Rows {
-		switch {
+	g := newGroup("(all)")
+	t.rows.each(func(id uint32, n int64) {
+		switch c := t.ids.cells[id]; {
 		case fit(c):
 			g.Fit[c.Class] += n
 		case eval(c):
 			g.Eval[c.Class] += n
 		}
-	}
+	})
 	return g
 }
 

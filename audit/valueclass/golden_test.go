@@ -1,0 +1,239 @@
+package valueclass_test
+
+import (
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"dataready/audit"
+	"dataready/audit/norm"
+	"dataready/audit/valueclass"
+	"dataready/audit/wire"
+)
+
+// The encodings below were written by the code as it was before cells got
+// dense ids in a Table (when every count was a map keyed by Cell), for
+// the inputs of goldenCounts and goldenTable. The encoding is part of the
+// checks' wire format (audit/wire): the same state must keep writing the
+// same bytes, so these strings are never regenerated from the code under
+// test. A change to them is a format change and needs a new version.
+const (
+	goldenCountsHex = "010b746573742e636f756e74732420ea4b2c6b7c424f6604bfa7f5ee230c230e" +
+		"04312e3530000000000000f83f01001401026400000000000000010004660000" +
+		"0000000000010102551024bba7e3821901300000000000000000010048010165" +
+		"00000000000000010002ee507fbfff6a003d03312e35000000000000f83f0101" +
+		"3401016600000000000000010002ea4b2c6b7c424f6601380000000000002040" +
+		"0100240103650000000000000000000265000000000000000100026600000000" +
+		"0000000001020964000000000000000000026400000000000000000102640000" +
+		"0000000000010002650000000000000000000265000000000000000001026600" +
+		"0000000000000000026600000000000000000102660000000000000001000466" +
+		"0000000000000001010202640000000000000000000265000000000000000000" +
+		"0202660000000000000001000266000000000000000101020fc5808001640000" +
+		"0000000000000002c58080016500000000000000000002bbff7f640000000000" +
+		"0000010002bbff7f6600000000000000000102bbff7f66000000000000000100" +
+		"02006500000000000000010002aa8080016400000000000000010004aa808001" +
+		"6600000000000000010002aa8080016600000000000000010102d08180016500" +
+		"000000000000000002d08180016500000000000000010002d081800166000000" +
+		"00000000000102fa8180016500000000000000000102ce838001660000000000" +
+		"0000000002bc8480016400000000000000000102483eea4b2c6b7c424f6605bf" +
+		"a7f5ee230c230e04312e3530000000000000f83f010014010364000000000000" +
+		"0001000465000000000000000100026600000000000000010102551024bba7e3" +
+		"8219013000000000000000000100460102640000000000000001010265000000" +
+		"00000000010002a0987c4e2093f427036e2f61000000000000000000001a0002" +
+		"66000000000000000000026600000000000000010002ee507fbfff6a003d0331" +
+		"2e35000000000000f83f01002600046500000000000000010102660000000000" +
+		"000000010266000000000000000100026600000000000000010102ea4b2c6b7c" +
+		"424f660138000000000000204001002401046500000000000000000002650000" +
+		"0000000000010002660000000000000000010266000000000000000100020a64" +
+		"0000000000000000000464000000000000000001046400000000000000010004" +
+		"6500000000000000000002650000000000000000010465000000000000000100" +
+		"0666000000000000000000046600000000000000000102660000000000000001" +
+		"0008660000000000000001010204640000000000000000000265000000000000" +
+		"0000000265000000000000000100026500000000000000010102046400000000" +
+		"0000000100026600000000000000000002660000000000000001000466000000" +
+		"000000000101021ac58080016400000000000000000002c58080016500000000" +
+		"000000000002bbff7f6400000000000000010002bbff7f660000000000000000" +
+		"0102bbff7f660000000000000001000400640000000000000001010200650000" +
+		"0000000000010002aa8080016400000000000000010004aa8080016500000000" +
+		"000000010002aa8080016500000000000000010102aa80800166000000000000" +
+		"00000102aa8080016600000000000000010002aa808001660000000000000001" +
+		"0104c88180016400000000000000000002c88180016500000000000000010002" +
+		"d08180016500000000000000000002d08180016500000000000000010002d081" +
+		"80016600000000000000000102d08180016600000000000000010002fa818001" +
+		"6500000000000000000104ce8380016500000000000000010002ce8380016600" +
+		"000000000000000002ce8380016600000000000000010002bc84800164000000" +
+		"00000000000104bc8480016500000000000000010002bc848001660000000000" +
+		"0000000002"
+	goldenTableHex = "010a746573742e7461626c6508815cd69a3d3ecd34000006815cd69a3d3ecd34" +
+		"0100065567be7b00dcb1670000025567be7b00dcb1670100045567be7b00dcb1" +
+		"67010102132536ccd331d1a9000006132536ccd331d1a9000104132536ccd331" +
+		"d1a901000203815cd69a3d3ecd3405677265656e5567be7b00dcb16703726564" +
+		"132536ccd331d1a904626c7565021200ffffffffffffffff03815cd69a3d3ecd" +
+		"3405677265656e00000000000000000000160002815cd69a3d3ecd3401000213" +
+		"2536ccd331d1a90001025567be7b00dcb1670372656400000000000000000000" +
+		"0e0005815cd69a3d3ecd34000002815cd69a3d3ecd340100025567be7b00dcb1" +
+		"67010002132536ccd331d1a9000002132536ccd331d1a9000102132536ccd331" +
+		"d1a904626c7565000000000000000000000a0102815cd69a3d3ecd3401000255" +
+		"67be7b00dcb1670101020005815cd69a3d3ecd340000045567be7b00dcb16700" +
+		"00025567be7b00dcb167010002132536ccd331d1a9000004132536ccd331d1a9" +
+		"01000206815cd69a3d3ecd34000002815cd69a3d3ecd340100065567be7b00dc" +
+		"b1670100025567be7b00dcb167010102132536ccd331d1a9000002132536ccd3" +
+		"31d1a9000104002000ffffffffffffffff06aeca827db1bcf658036964330000" +
+		"00000000000000000600015567be7b00dcb167000002e297babd7600647d0369" +
+		"6435000000000000000000000a0103815cd69a3d3ecd34000002815cd69a3d3e" +
+		"cd340100025567be7b00dcb1670101025b1bb9acbce917830369643200000000" +
+		"000000000000040003815cd69a3d3ecd340000025567be7b00dcb16701000213" +
+		"2536ccd331d1a90000027dfeeeff838df4960369643400000000000000000000" +
+		"0e0002132536ccd331d1a9000004132536ccd331d1a9000102962cc072087c67" +
+		"ba0369643000000000000000000000100004815cd69a3d3ecd34000002815cd6" +
+		"9a3d3ecd34010004132536ccd331d1a9000102132536ccd331d1a90100021604" +
+		"d4f9c90b28fc03696431000000000000000000002601015567be7b00dcb16701" +
+		"0002000000000a815cd69a3d3ecd3400000c815cd69a3d3ecd34000102815cd6" +
+		"9a3d3ecd340100085567be7b00dcb1670000045567be7b00dcb1670001025567" +
+		"be7b00dcb1670100065567be7b00dcb167010102132536ccd331d1a900000613" +
+		"2536ccd331d1a9000104132536ccd331d1a901000403815cd69a3d3ecd340567" +
+		"7265656e5567be7b00dcb16703726564132536ccd331d1a904626c7565021c02" +
+		"ffffffffffffffff04815cd69a3d3ecd3405677265656e000000000000000000" +
+		"00160003815cd69a3d3ecd34000002815cd69a3d3ecd34010002132536ccd331" +
+		"d1a90001025567be7b00dcb16703726564000000000000000000000e0006815c" +
+		"d69a3d3ecd34000004815cd69a3d3ecd340100025567be7b00dcb16700000255" +
+		"67be7b00dcb167010004132536ccd331d1a9000002132536ccd331d1a9000102" +
+		"f074947e1edc24730133000000000000084001010a00015567be7b00dcb16700" +
+		"0102132536ccd331d1a904626c7565000000000000000000000a0102815cd69a" +
+		"3d3ecd340100025567be7b00dcb1670101020007815cd69a3d3ecd3400000681" +
+		"5cd69a3d3ecd34000102815cd69a3d3ecd340100025567be7b00dcb167000002" +
+		"5567be7b00dcb167010002132536ccd331d1a9000004132536ccd331d1a90100" +
+		"0407815cd69a3d3ecd34000006815cd69a3d3ecd340100065567be7b00dcb167" +
+		"0000025567be7b00dcb1670100045567be7b00dcb167010102132536ccd331d1" +
+		"a9000002132536ccd331d1a900010401ee8080015567be7b00dcb16700010232" +
+		"00ffffffffffffffff06aeca827db1bcf6580369643300000000000000000000" +
+		"060003815cd69a3d3ecd34000004815cd69a3d3ecd340001025567be7b00dcb1" +
+		"67000002e297babd7600647d03696435000000000000000000000a0103815cd6" +
+		"9a3d3ecd34000002815cd69a3d3ecd340100025567be7b00dcb1670101025b1b" +
+		"b9acbce917830369643200000000000000000000040005815cd69a3d3ecd3400" +
+		"00025567be7b00dcb1670001025567be7b00dcb167010002132536ccd331d1a9" +
+		"000002132536ccd331d1a90100027dfeeeff838df49603696434000000000000" +
+		"000000000e0003815cd69a3d3ecd34010002132536ccd331d1a9000004132536" +
+		"ccd331d1a9000102962cc072087c67ba03696430000000000000000000001000" +
+		"05815cd69a3d3ecd34000002815cd69a3d3ecd340100045567be7b00dcb16701" +
+		"0002132536ccd331d1a9000102132536ccd331d1a90100021604d4f9c90b28fc" +
+		"0369643100000000000000000000260103815cd69a3d3ecd340000025567be7b" +
+		"00dcb1670000025567be7b00dcb16701000200000000"
+)
+
+// goldenCounts counts 40 generated rows with a cap of 4 values in two
+// Counts, encodes the first, merges the second into it, and encodes the
+// merged state: numbers (two spellings of one), text, nulls, values past
+// the cap, on 3 classes × 2 splits × both halves.
+func goldenCounts(t *testing.T) []byte {
+	rng := rand.New(rand.NewPCG(11, 12))
+	mk := func() *valueclass.Counts { return valueclass.NewCounts(4, valueclass.ParseNumber, nil) }
+	parts := []*valueclass.Counts{mk(), mk()}
+	values := []string{"1.5", "1.50", "-2", "0", "300", "n/a", "7.25", "8", "-0.5", "x", "12", "99.9"}
+	for i := range 40 {
+		c := valueclass.Cell{Class: uint64(100 + rng.IntN(3)), Split: uint8(rng.IntN(2)), Eval: rng.IntN(3) == 0}
+		v := values[rng.IntN(len(values))]
+		null := rng.IntN(8) == 0
+		if null {
+			v = ""
+		}
+		parts[i%2].Add(v, null, c, audit.RowPos{File: uint32(rng.IntN(2)), Line: int64(40 - i)})
+	}
+	w := wire.NewWriter("test.counts", 1)
+	parts[0].Encode(w)
+	parts[0].Merge(parts[1])
+	if !parts[0].Approximate() {
+		t.Fatal("no value past the cap: the golden counts do not cover Other")
+	}
+	parts[0].Encode(w)
+	return w.Bytes()
+}
+
+// goldenTable counts 30 generated rows of two columns (a categorical one
+// with null tokens, an id) in two Tables that meet the cells in different
+// orders, encodes the first, merges the second into it, and encodes the
+// merged state.
+func goldenTable(t *testing.T) []byte {
+	env := &audit.Env{Config: audit.DefaultConfig(), Columns: []string{"color", "id"}}
+	cols := []valueclass.Column{{Name: "color", Parse: valueclass.ParseNumber}, {Name: "id"}}
+	splits := audit.NewSplitTable(env.Config)
+	for _, s := range []string{"train", "test"} {
+		if _, err := splits.Index(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	classes := []string{"red", "green", "blue"}
+	colors := []string{"red", "Red ", "green", "NA", " null ", "blue", "3"}
+	rng := rand.New(rand.NewPCG(13, 14))
+	batch := func(file int, first, n int) *audit.Batch {
+		b := &audit.Batch{File: &audit.FileRef{Index: file, Path: fmt.Sprint("f", file)}, Rows: n, Lines: make([]int64, n),
+			Split: make([]uint8, n), Splits: splits, Label: make([]string, n), Missing: make([]int16, n),
+			Class: make([]string, n), ClassHash: make([]uint64, n), Key: make([]norm.Key, n)}
+		color, id := array.NewStringBuilder(memory.DefaultAllocator), array.NewStringBuilder(memory.DefaultAllocator)
+		defer color.Release()
+		defer id.Release()
+		for i := range n {
+			c := classes[rng.IntN(len(classes))]
+			b.Lines[i], b.Split[i], b.Missing[i] = int64(first+i+2), uint8(rng.IntN(2)), -1
+			b.Label[i], b.Class[i], b.ClassHash[i] = c, c, norm.Hash64(c)
+			b.Key[i] = norm.TextKey(fmt.Sprint("row ", first+i))
+			if rng.IntN(10) == 0 {
+				b.Label[i], b.Class[i], b.ClassHash[i], b.Missing[i] = "", "", 0, audit.MissingNull
+			}
+			if rng.IntN(8) == 0 {
+				color.AppendNull()
+			} else {
+				color.Append(colors[rng.IntN(len(colors))])
+			}
+			id.Append(fmt.Sprint("id", rng.IntN(6)))
+		}
+		b.Columns = append(b.Columns, color.NewArray(), id.NewArray())
+		t.Cleanup(b.Columns[0].Release)
+		t.Cleanup(b.Columns[1].Release)
+		return b
+	}
+	a, b := valueclass.NewTable(env, cols), valueclass.NewTable(env, cols)
+	a.Add(batch(0, 0, 10))
+	b.Add(batch(1, 0, 12))
+	a.Add(batch(0, 10, 8))
+	w := wire.NewWriter("test.table", 1)
+	a.Encode(w)
+	a.Merge(b)
+	a.Encode(w)
+	return w.Bytes()
+}
+
+// TestEncodingGolden: the encodings of goldenCounts and goldenTable are
+// the bytes the code wrote before dense cell ids.
+func TestEncodingGolden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		got  []byte
+		want string
+	}{
+		{"counts", goldenCounts(t), goldenCountsHex},
+		{"table", goldenTable(t), goldenTableHex},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := hex.EncodeToString(tc.got); got != tc.want {
+				t.Errorf("encoding differs from the golden bytes:\n got %s\nwant %s", wrapHex(got), wrapHex(tc.want))
+			}
+		})
+	}
+}
+
+// wrapHex cuts hex into lines of 64 digits, as the constants above are.
+func wrapHex(s string) string {
+	var b strings.Builder
+	for len(s) > 64 {
+		b.WriteString("\"" + s[:64] + "\" +\n")
+		s = s[64:]
+	}
+	b.WriteString("\"" + s + "\"")
+	return b.String()
+}
