@@ -59,6 +59,10 @@ func WorkerMain(args []string) {
 		fmt.Fprintln(os.Stderr, "audit-beam worker:", err)
 		os.Exit(2)
 	}
+	// Tells the process's id before the harness takes over the logs (it
+	// sends them to the runner): a separate-worker test matches it with the
+	// DoFns' log lines.
+	fmt.Fprintf(os.Stderr, "audit-beam worker: process %d\n", os.Getpid())
 	beam.Init() // runs the harness and exits
 }
 
