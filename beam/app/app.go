@@ -59,10 +59,12 @@ func WorkerMain(args []string) {
 		fmt.Fprintln(os.Stderr, "audit-beam worker:", err)
 		os.Exit(2)
 	}
-	// Tells the process's id before the harness takes over the logs (it
-	// sends them to the runner): a separate-worker test matches it with the
-	// DoFns' log lines.
-	fmt.Fprintf(os.Stderr, "audit-beam worker: process %d\n", os.Getpid())
+	// Tells the process's id and binary before the harness takes over the
+	// logs (it sends them to the runner): a separate-worker test matches
+	// the id with the DoFns' log lines, and removes the copy of the binary
+	// that Beam's boot program leaves behind.
+	exe, _ := os.Executable()
+	fmt.Fprintf(os.Stderr, "audit-beam worker: process %d, binary %q\n", os.Getpid(), exe)
 	beam.Init() // runs the harness and exits
 }
 
