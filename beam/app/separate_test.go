@@ -1,0 +1,230 @@
+//go:build unix
+
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	pipepb "github.com/apache/beam/sdks/v2/go/pkg/beam/model/pipeline_v1"
+	"google.golang.org/protobuf/encoding/prototext"
+
+	"dataready/cli"
+)
+
+var (
+	// workerLine is what audit-beam prints when started with --worker.
+	workerLine = regexp.MustCompile(`audit-beam worker: process (\d+), binary (".*")`)
+	// doFnLine is what the DoFns log (Prism's log prefixes "[SDK] ").
+	doFnLine = regexp.MustCompile(`^\[SDK\] audit-beam: process (\d+) (made a plan of the audit|finishes the audit)$`)
+)
+
+// TestSeparateWorkersMatchLocalRun runs the audit of the bundled fixture
+// with every component in a process of its own, as on a cluster: Prism's
+// job server (the prism binary), audit-beam as the launcher, which submits
+// the job to it with the universal runner and an EXTERNAL environment, and
+// a worker pool (in the test process) that starts, for the worker Prism
+// asks for, Beam's Go boot program, which fetches the audit-beam binary
+// staged by the launcher from Prism and runs it with --worker. The report
+// must equal audit run's, run metadata aside (as in
+// TestPrismMatchesLocalRun), and every DoFn that logs its process (those
+// that make a plan, and finish) must have run in a worker process started
+// by the pool: not in the launcher, Prism or the test.
+//
+// The PROCESS environment is not used: Prism v2.77.0 starts its command
+// with --id='<id>' (single quotes included, no shell), which boot passes
+// on to the runner, which rejects the id (see docs/scale-out.md).
+func TestSeparateWorkersMatchLocalRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds three binaries and runs a job server")
+	}
+	dir := buildBinaries(t)
+	config := fixtureConfig(t)
+	out := filepath.Join(t.TempDir(), "report")
+	localOut := runLocal(t, config, out, testFormats)
+
+	endpoint, prismLog := startPrism(t, dir)
+	pool, poolAddr := startWorkerPool(t, filepath.Join(dir, bootBin))
+	t.Cleanup(func() { removeWorkerCopies(t, pool.Output.String()) })
+
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	launcher := exec.CommandContext(ctx, filepath.Join(dir, auditBeamBin), slices.Concat([]string{
+		"--runner=universal", "--endpoint=" + endpoint,
+		"--environment_type=EXTERNAL", "--environment_config=" + poolAddr,
+		"--worker_binary=" + filepath.Join(dir, auditBeamBin),
+	}, testArgs(config, out))...)
+	launcher.Dir = t.TempDir()
+	launcher.WaitDelay = 5 * time.Second
+	var stdout, stderr bytes.Buffer
+	launcher.Stdout, launcher.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := launcher.Run()
+	t.Logf("audit-beam, universal runner, Prism job server, separate workers: %v", time.Since(start).Round(time.Millisecond))
+	diagnose := func() string {
+		return "\n--- launcher's stderr:\n" + stderr.String() + "\n--- Prism's log:\n" + prismLog.String() + "\n--- worker pool's processes:\n" + pool.Output.String()
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("audit-beam did not finish within 3 minutes (Prism may wait for a worker that never connected)%s", diagnose())
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != cli.ExitNotReady {
+		t.Fatalf("audit-beam: %v, want exit %d as audit run%s", err, cli.ExitNotReady, diagnose())
+	}
+	compareReports(t, out, localOut)
+
+	// Which process ran the DoFns.
+	workers := map[int]bool{}
+	for _, m := range workerLine.FindAllStringSubmatch(pool.Output.String(), -1) {
+		pid, _ := strconv.Atoi(m[1])
+		workers[pid] = true
+	}
+	if len(workers) == 0 || len(pool.Started()) == 0 {
+		t.Fatalf("no audit-beam worker process was started by the pool (workers asked for: %v)%s", pool.Started(), diagnose())
+	}
+	t.Logf("workers asked for by Prism: %v; audit-beam worker processes: %v", pool.Started(), slices.Sorted(maps.Keys(workers)))
+	not := map[int]string{os.Getpid(): "the test", launcher.Process.Pid: "the launcher"}
+	// The DoFns' lines reach Prism's log through the worker's logging
+	// stream, which may lag behind the end of the job.
+	var plans, finishes int
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		plans, finishes = 0, 0
+		for _, msg := range messages(prismLog.String()) {
+			m := doFnLine.FindStringSubmatch(msg)
+			if m == nil {
+				continue
+			}
+			pid, _ := strconv.Atoi(m[1])
+			if who, ok := not[pid]; ok {
+				t.Errorf("a DoFn ran in %s (process %d): %q", who, pid, msg)
+			} else if !workers[pid] {
+				t.Errorf("a DoFn ran in process %d, not a worker started by the pool: %q", pid, msg)
+			}
+			if strings.HasSuffix(msg, "finishes the audit") {
+				finishes++
+			} else {
+				plans++
+			}
+		}
+		if finishes > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	t.Logf("DoFn log lines: %d of a plan made, %d of the finish", plans, finishes)
+	if plans == 0 || finishes != 1 {
+		t.Errorf("Prism's log has %d lines of a worker making a plan and %d of one finishing the audit, want > 0 and 1%s", plans, finishes, diagnose())
+	}
+	if strings.Contains(stderr.String(), "audit-beam: process") {
+		t.Errorf("the launcher's log has a DoFn's line: a DoFn ran in the launcher%s", diagnose())
+	}
+}
+
+// TestDataflowDryRun runs audit-beam with --runner=dataflow --dry_run and
+// made-up project and bucket: without credentials or network it must exit
+// 0 and print the job definition, that is the pipeline proto (whose
+// transforms must be the audit's steps) and the Dataflow job JSON (whose
+// workers must get the worker binary).
+func TestDataflowDryRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds binaries")
+	}
+	dir := buildBinaries(t)
+	worker := filepath.Join(dir, auditBeamBin)
+	out := t.TempDir()
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, worker, slices.Concat([]string{
+		"--runner=dataflow", "--dry_run", "--project=test-project", "--region=us-central1",
+		"--staging_location=gs://bucket/staging", "--worker_binary=" + worker,
+	}, testArgs(fixtureConfig(t), out))...)
+	cmd.Dir = t.TempDir()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("audit-beam --runner=dataflow --dry_run: %v, want exit 0; stderr:\n%s", err, stderr.String())
+	}
+
+	var model *pipepb.Pipeline
+	var job *dataflowJob
+	for _, msg := range messages(stderr.String()) {
+		switch {
+		case strings.HasPrefix(msg, "components:"):
+			model = &pipepb.Pipeline{}
+			if err := prototext.Unmarshal([]byte(msg), model); err != nil {
+				t.Fatalf("the printed pipeline does not parse: %v", err)
+			}
+		case strings.HasPrefix(msg, "{"):
+			job = &dataflowJob{}
+			if err := json.Unmarshal([]byte(msg), job); err != nil {
+				t.Fatalf("the printed Dataflow job does not parse: %v", err)
+			}
+		}
+	}
+	if model == nil || job == nil {
+		t.Fatalf("the dry run printed no pipeline or no job (pipeline %v, job %v); stderr:\n%s", model != nil, job != nil, stderr.String())
+	}
+
+	var names []string
+	for _, tr := range model.GetComponents().GetTransforms() {
+		names = append(names, tr.GetUniqueName())
+	}
+	for _, want := range []string{
+		"audit/units/pipeline.unitsFn",
+		"audit/spread/Reshuffle",
+		"audit/consume/pipeline.consumeFn",
+		"audit/merge/CombinePerKey/pipeline.combineFn",
+		"audit/finish/pipeline.finishFn",
+	} {
+		if !slices.Contains(names, want) {
+			t.Errorf("the pipeline has no transform %q; it has %q", want, slices.Sorted(slices.Values(names)))
+		}
+	}
+	if got := job.Environment.SDKPipelineOptions.GoOptions.Options.WorkerBinary; got != worker {
+		t.Errorf("the job's go_options worker_binary is %q, want %q", got, worker)
+	}
+	var staged bool
+	for _, pool := range job.Environment.WorkerPools {
+		for _, p := range pool.Packages {
+			if p.Name == "worker" && strings.HasPrefix(p.Location, "gs://bucket/staging/") {
+				staged = true
+			}
+		}
+	}
+	if !staged {
+		t.Errorf("no worker pool of the job gets the package \"worker\" from gs://bucket/staging/: %+v", job.Environment.WorkerPools)
+	}
+	if files, _ := os.ReadDir(out); len(files) > 0 {
+		t.Errorf("the dry run wrote %d files into --out", len(files))
+	}
+}
+
+// dataflowJob is the part of the Dataflow job JSON the dry run test reads.
+type dataflowJob struct {
+	Environment struct {
+		SDKPipelineOptions struct {
+			GoOptions struct {
+				Options struct {
+					WorkerBinary string `json:"worker_binary"`
+				} `json:"options"`
+			} `json:"beam:option:go_options:v1"`
+		} `json:"sdkPipelineOptions"`
+		WorkerPools []struct {
+			Packages []struct {
+				Name     string `json:"name"`
+				Location string `json:"location"`
+			} `json:"packages"`
+		} `json:"workerPools"`
+	} `json:"environment"`
+}
