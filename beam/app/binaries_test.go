@@ -205,9 +205,6 @@ type workerPool struct {
 	boot string
 	// Output is the stdout and stderr of every boot process and its worker.
 	Output syncBuffer
-
-	mu      sync.Mutex
-	started []string // worker ids
 }
 
 // startWorkerPool serves a workerPool that runs boot and returns it and
@@ -243,9 +240,6 @@ func (p *workerPool) StartWorker(_ context.Context, req *fnpb.StartWorkerRequest
 	if err := startGroup(p.t, cmd); err != nil {
 		return &fnpb.StartWorkerResponse{Error: err.Error()}, nil
 	}
-	p.mu.Lock()
-	p.started = append(p.started, req.GetWorkerId())
-	p.mu.Unlock()
 	return &fnpb.StartWorkerResponse{}, nil
 }
 
@@ -253,13 +247,6 @@ func (p *workerPool) StartWorker(_ context.Context, req *fnpb.StartWorkerRequest
 // control stream, and the test's cleanup kills what is left.
 func (p *workerPool) StopWorker(context.Context, *fnpb.StopWorkerRequest) (*fnpb.StopWorkerResponse, error) {
 	return &fnpb.StopWorkerResponse{}, nil
-}
-
-// Started returns the ids of the workers started.
-func (p *workerPool) Started() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.started...)
 }
 
 // removeWorkerCopies removes the copies of the worker binary that boot
