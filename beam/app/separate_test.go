@@ -124,28 +124,27 @@ func testSeparateWorkers(t *testing.T, dir, env string) {
 	not := map[int]string{os.Getpid(): "the test", launcher.Process.Pid: "the launcher"}
 	// The DoFns' lines reach Prism's log through the worker's logging
 	// stream, which may lag behind the end of the job.
-	var plans, finishes int
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		plans, finishes = 0, 0
-		for _, msg := range messages(prismLog.String()) {
-			m := doFnLine.FindStringSubmatch(msg)
-			if m == nil {
-				continue
-			}
-			pid, _ := strconv.Atoi(m[1])
-			if who, ok := not[pid]; ok {
-				t.Errorf("a DoFn ran in %s (process %d): %q", who, pid, msg)
-			} else if !workers[pid] {
-				t.Errorf("a DoFn ran in process %d, not a worker started by boot: %q", pid, msg)
-			}
-			if strings.HasSuffix(msg, "finishes the audit") {
-				finishes++
-			} else {
-				plans++
-			}
-		}
-		if finishes > 0 || time.Now().After(deadline) {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if strings.Contains(prismLog.String(), "finishes the audit") {
 			break
+		}
+	}
+	var plans, finishes int
+	for _, msg := range messages(prismLog.String()) {
+		m := doFnLine.FindStringSubmatch(msg)
+		if m == nil {
+			continue
+		}
+		pid, _ := strconv.Atoi(m[1])
+		if who, ok := not[pid]; ok {
+			t.Errorf("a DoFn ran in %s (process %d): %q", who, pid, msg)
+		} else if !workers[pid] {
+			t.Errorf("a DoFn ran in process %d, not a worker started by boot: %q", pid, msg)
+		}
+		if m[2] == "finishes the audit" {
+			finishes++
+		} else {
+			plans++
 		}
 	}
 	t.Logf("DoFn log lines: %d of a plan made, %d of the finish", plans, finishes)
