@@ -45,12 +45,14 @@ func IsWorker(args []string) bool {
 }
 
 // WorkerMain runs the Beam worker harness with args (Beam's flags only).
-// Prism v2.77.0 in separate-worker mode passes the worker id with literal
-// quotes (--id="1-1"): they are taken off.
+// A worker id in quotes (--id='1-1' or --id="1-1") gets them taken off.
+// Prism v2.77.0 puts single quotes around the id when it starts a PROCESS
+// environment's command, but that command is Beam's boot program, which
+// fails on the quoted id before it starts a worker (docs/scale-out.md).
 func WorkerMain(args []string) {
 	fixed := make([]string, len(args)-1)
 	for i, a := range args[1:] {
-		if name, v, ok := strings.Cut(a, "="); ok && (name == "--id" || name == "-id") && len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		if name, v, ok := strings.Cut(a, "="); ok && (name == "--id" || name == "-id") && len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
 			a = name + "=" + v[1:len(v)-1]
 		}
 		fixed[i] = a
@@ -59,6 +61,12 @@ func WorkerMain(args []string) {
 		fmt.Fprintln(os.Stderr, "audit-beam worker:", err)
 		os.Exit(2)
 	}
+	// Tells the process's id and binary before the harness takes over the
+	// logs (it sends them to the runner): a separate-worker test matches
+	// the id with the DoFns' log lines, and removes the copy of the binary
+	// that Beam's boot program leaves behind.
+	exe, _ := os.Executable()
+	fmt.Fprintf(os.Stderr, "audit-beam worker: process %d, binary %q\n", os.Getpid(), exe)
 	beam.Init() // runs the harness and exits
 }
 

@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -53,26 +54,27 @@ func unitsOf(t *testing.T, dir string) float64 {
 	return rep.Run.Workers
 }
 
-// TestPrismMatchesLocalRun audits the bundled fixture twice into the same
-// out folder (the report records it): with audit run (cli.Main, the local
-// pipeline), whose files are then moved aside, and with audit-beam on the
-// Prism runner (in-process, loopback workers); it compares the two
-// report.json files field by field, run metadata aside, and the two
-// findings.csv files byte for byte.
-func TestPrismMatchesLocalRun(t *testing.T) {
+// fixtureConfig returns the absolute path of the bundled fixture's config.
+func fixtureConfig(t *testing.T) string {
+	t.Helper()
 	config, err := filepath.Abs(filepath.Join("..", "..", "fixtures", "support-tickets", "audit.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, localOut := filepath.Join(t.TempDir(), "report"), t.TempDir()
-	formats := []string{"--format", "json,html,findings"}
+	return config
+}
 
+// runLocal audits config with audit run (cli.Main, the local pipeline)
+// into out, then moves its files into a new folder, which it returns: out
+// is free for audit-beam, and both reports record the same out folder.
+func runLocal(t *testing.T, config, out string, formats []string) (localOut string) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	localCode := cli.Main(t.Context(), slices.Concat([]string{"audit", "run", "--quiet", "--config", config, "--out", out}, formats), &stdout, &stderr)
-	if localCode != cli.ExitNotReady {
-		t.Fatalf("audit run: exit %d, want %d (the fixture has planted problems); stderr:\n%s", localCode, cli.ExitNotReady, stderr.String())
+	code := cli.Main(t.Context(), slices.Concat([]string{"audit", "run", "--quiet", "--config", config, "--out", out}, formats), &stdout, &stderr)
+	if code != cli.ExitNotReady {
+		t.Fatalf("audit run: exit %d, want %d (the fixture has planted problems); stderr:\n%s", code, cli.ExitNotReady, stderr.String())
 	}
-
+	localOut = t.TempDir()
 	files, err := os.ReadDir(out)
 	if err != nil {
 		t.Fatal(err)
@@ -82,28 +84,21 @@ func TestPrismMatchesLocalRun(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	beamOut := out
-	stdout.Reset()
-	stderr.Reset()
-	start := time.Now()
-	code := app.Main(t.Context(), slices.Concat([]string{"audit-beam", "--runner", "prism", "--chunk-bytes", "16384", "--batch-rows", "128", "--quiet", "--config", config, "--out", out}, formats), &stdout, &stderr)
-	t.Logf("audit-beam on Prism: %v", time.Since(start))
-	if code != localCode {
-		t.Fatalf("audit-beam: exit %d, audit run %d; stderr:\n%s", code, localCode, stderr.String())
-	}
+	return localOut
+}
 
+// compareReports compares the report.json files of audit-beam (beamOut)
+// and audit run (localOut) field by field, run metadata aside, and their
+// findings.csv files byte for byte; audit-beam must have consumed many
+// work units.
+func compareReports(t *testing.T, beamOut, localOut string) {
+	t.Helper()
 	t.Logf("units: %v", unitsOf(t, beamOut))
 	if units := unitsOf(t, beamOut); units < 10 {
 		t.Errorf("audit-beam consumed %v work units: the test should cut the input into many", units)
 	}
 	got, want := reportOf(t, beamOut), reportOf(t, localOut)
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range want {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		if !reflect.DeepEqual(got[k], want[k]) {
 			g, _ := json.MarshalIndent(got[k], "", " ")
 			w, _ := json.MarshalIndent(want[k], "", " ")
@@ -128,4 +123,35 @@ func TestPrismMatchesLocalRun(t *testing.T) {
 			t.Errorf("%s differs (%d bytes, audit run's %d)", name, len(a), len(b))
 		}
 	}
+}
+
+// testArgs are audit-beam's arguments after the Beam flags in every test:
+// small CSV units and batches, so that the fixture is cut into ~40 work
+// units, and the formats compared with audit run.
+func testArgs(config, out string) []string {
+	return slices.Concat([]string{"--chunk-bytes", "16384", "--batch-rows", "128", "--quiet", "--config", config, "--out", out}, testFormats)
+}
+
+// testFormats are the report formats of every test's runs.
+var testFormats = []string{"--format", "json,html,findings"}
+
+// TestPrismMatchesLocalRun audits the bundled fixture twice into the same
+// out folder (the report records it): with audit run (cli.Main, the local
+// pipeline), whose files are then moved aside, and with audit-beam on the
+// Prism runner (in-process, loopback workers); it compares the two
+// report.json files field by field, run metadata aside, and the two
+// findings.csv files byte for byte.
+func TestPrismMatchesLocalRun(t *testing.T) {
+	config := fixtureConfig(t)
+	out := filepath.Join(t.TempDir(), "report")
+	localOut := runLocal(t, config, out, testFormats)
+
+	var stdout, stderr bytes.Buffer
+	start := time.Now()
+	code := app.Main(t.Context(), slices.Concat([]string{"audit-beam", "--runner", "prism"}, testArgs(config, out)), &stdout, &stderr)
+	t.Logf("audit-beam on Prism: %v", time.Since(start))
+	if code != cli.ExitNotReady {
+		t.Fatalf("audit-beam: exit %d, audit run %d; stderr:\n%s", code, cli.ExitNotReady, stderr.String())
+	}
+	compareReports(t, out, localOut)
 }

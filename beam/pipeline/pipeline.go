@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/log"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/transforms/filter"
 	urfave "github.com/urfave/cli/v2"
@@ -118,6 +119,9 @@ func (j Job) plan(ctx context.Context, names []string) (*audit.Plan, error) {
 			return nil, err
 		}
 	}
+	// Says which process runs the DoFns (a worker's log line reaches the
+	// runner's log).
+	log.Infof(ctx, "audit-beam: process %d made a plan of the audit", os.Getpid())
 	plans.m[key] = p
 	return p, nil
 }
@@ -316,6 +320,7 @@ func (f *finishFn) ProcessElement(ctx context.Context, merged []byte, digests fu
 	if err != nil {
 		return err
 	}
+	log.Infof(ctx, "audit-beam: process %d finishes the audit", os.Getpid())
 	// A plan of its own: Finish reads every input again.
 	cfg, err := f.Job.Config()
 	if err != nil {
