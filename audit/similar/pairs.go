@@ -35,11 +35,11 @@ type Stats struct {
 	// Bands and Rows are the LSH parameters (BandsFor).
 	Bands, Rows int
 	// BucketPairs counts the pairs formed in band buckets, over all bands:
-	// a pair sharing several buckets counts once per bucket. Kept counts the
-	// distinct pairs keep accepted; Verified those of them whose
-	// fingerprints did not rule them out, so that their texts were read and
-	// their similarity computed exactly; Pairs those at or above the
-	// threshold.
+	// a pair sharing several buckets counts once per bucket; Kept those the
+	// query wants (keep accepts), also once per bucket. Verified counts the
+	// distinct wanted pairs whose fingerprints did not rule them out, so
+	// that their texts were read and their similarity computed exactly;
+	// Pairs those at or above the threshold.
 	BucketPairs, Kept, Verified, Pairs int64
 	// CappedBuckets counts band buckets holding more than BucketCap texts;
 	// only their first BucketCap texts by Pos formed pairs there.
@@ -233,14 +233,38 @@ func (ix *Index) newQueryState(q Query) *queryState {
 	return s
 }
 
-// wants reports whether the query takes the pair of records i < j.
-func (q *queryState) wants(ix *Index, i, j uint32) bool {
-	if q.differ != nil {
-		a, b := q.differ[i], q.differ[j]
-		return a != 0 && b != 0 && a != b
+// gather appends to dst the query's view of each bucket member: its
+// Differ value, or for a first-match query its target flag and, while it
+// has no match, its query flag. A Keep query needs none.
+func (q *queryState) gather(ix *Index, members []uint32, dst []uint64) []uint64 {
+	switch {
+	case q.differ != nil:
+		for _, i := range members {
+			dst = append(dst, q.differ[i])
+		}
+	case q.first != nil:
+		f := q.first
+		for _, i := range members {
+			v := uint64(f.flags[i] & isTarget)
+			if f.flags[i]&isQuery != 0 && !f.matched[i] {
+				v |= isQuery
+			}
+			dst = append(dst, v)
+		}
 	}
-	if q.first != nil {
-		return q.first.serves(i, j) || q.first.serves(j, i)
+	return dst
+}
+
+// wantsMembers reports whether the query takes the pair of bucket members
+// a < b, records i < j; attr is the bucket's gather.
+func (q *queryState) wantsMembers(ix *Index, attr []uint64, a, b int, i, j uint32) bool {
+	switch {
+	case q.differ != nil:
+		x, y := attr[a], attr[b]
+		return x != 0 && y != 0 && x != y
+	case q.first != nil:
+		x, y := attr[a], attr[b]
+		return x&isQuery != 0 && y&isTarget != 0 || y&isQuery != 0 && x&isTarget != 0
 	}
 	return q.keep(&ix.st.rec(int(i)).Entry, &ix.st.rec(int(j)).Entry)
 }
@@ -348,7 +372,7 @@ func (ix *Index) scan(qs []*queryState, rs []Result) ([][]found, error) {
 	filters := bandFilters(ix.bands, ix.rows)
 	ws := make([]*scanWorker, nw)
 	for w := range ws {
-		ws[w] = &scanWorker{ix: ix, queries: qs, filters: filters, found: make([][]found, len(qs)), st: make([]Stats, len(qs)), from: make([]int, len(qs))}
+		ws[w] = &scanWorker{ix: ix, queries: qs, filters: filters, attr: make([][]uint64, len(qs)), found: make([][]found, len(qs)), st: make([]Stats, len(qs)), from: make([]int, len(qs))}
 	}
 	// A band's (hash, record) items, sorted, and its buckets: while the
 	// workers verify one band, this goroutine sorts the next.
@@ -448,7 +472,8 @@ type scanWorker struct {
 	tails []uint32 // see scan; read only for the bands before band
 
 	members []uint32
-	pend    []pending // pairs of the current bucket to verify
+	pend    []pending  // pairs of the current bucket to verify
+	attr    [][]uint64 // per query, its gather of the current bucket
 	verifier
 	found [][]found
 	st    []Stats
@@ -480,36 +505,48 @@ func (w *scanWorker) bucket(items []uint64) {
 		}
 		m = m[:c]
 	}
+	// Each query's view of the members, gathered once per bucket (a
+	// first-match query's marks change only between buckets).
+	for q, qs := range w.queries {
+		w.attr[q] = qs.gather(ix, m, w.attr[q][:0])
+	}
 	w.pend = w.pend[:0]
 	var formed int64
+	filter := &w.filters[w.band]
 	for a, i := range m {
 		for b := a + 1; b < len(m); b++ {
 			j := m[b]
 			formed++
 			var want uint8
 			for q, qs := range w.queries {
-				if qs.wants(ix, i, j) {
+				if qs.wantsMembers(ix, w.attr[q], a, b, i, j) {
 					want |= 1 << q
 				}
 			}
-			if want == 0 || w.seenBefore(i, j) {
+			if want == 0 {
 				continue
 			}
-			bits := float64(w.filters[w.band].matching(ix.st.fp(int(i)), ix.st.fp(int(j))))
+			// The fingerprint first: it rules out most pairs, more
+			// cheaply than finding whether an earlier band formed them.
+			bits := float64(filter.matching(ix.st.fp(int(i)), ix.st.fp(int(j))))
 			pass := want
 			for q, qs := range w.queries {
 				if want>>q&1 != 0 {
 					w.st[q].Kept++
 					if bits < qs.reject[w.band] {
 						pass &^= 1 << q
-					} else {
-						w.st[q].Verified++
 					}
 				}
 			}
-			if pass != 0 {
-				w.pend = append(w.pend, pending{int32(a), int32(b), pass})
+			if pass == 0 || w.seenBefore(i, j) {
+				continue
 			}
+			for q := range w.queries {
+				if pass>>q&1 != 0 {
+					w.st[q].Verified++
+				}
+			}
+			w.pend = append(w.pend, pending{int32(a), int32(b), pass})
 		}
 	}
 	for q := range w.st {
