@@ -195,16 +195,19 @@ func (ix *Index) Search(qs []Query) ([]Result, error) {
 // queryState is a query as the scan runs it.
 type queryState struct {
 	threshold float64
-	reject    []float64 // per band, rejectBelow(threshold) over its filter's bins
-	keep      func(a, b *Entry) bool
-	differ    []uint64    // per record, Differ's value; nil unless Differ
-	first     *firstMatch // nil but for first-match queries
+	// per band, rejectBelow(threshold) over its filter's bins, for long
+	// and for short texts (shortText)
+	reject, rejectShort []float64
+	keep                func(a, b *Entry) bool
+	differ              []uint64    // per record, Differ's value; nil unless Differ
+	first               *firstMatch // nil but for first-match queries
 }
 
 func (ix *Index) newQueryState(q Query) *queryState {
 	s := &queryState{threshold: q.Threshold, keep: q.Keep}
 	for _, f := range bandFilters(ix.bands, ix.rows) {
-		s.reject = append(s.reject, rejectBelow(q.Threshold, f.bins))
+		s.reject = append(s.reject, rejectBelow(q.Threshold, f.bins, rejectSigmas))
+		s.rejectShort = append(s.rejectShort, rejectBelow(q.Threshold, f.bins, rejectSigmasShort))
 	}
 	if q.Differ != nil {
 		s.differ = make([]uint64, ix.st.len())
@@ -474,6 +477,7 @@ type scanWorker struct {
 	members []uint32
 	pend    []pending  // pairs of the current bucket to verify
 	attr    [][]uint64 // per query, its gather of the current bucket
+	short   []bool     // per member of the current bucket: text shorter than shortText
 	verifier
 	found [][]found
 	st    []Stats
@@ -510,6 +514,10 @@ func (w *scanWorker) bucket(items []uint64) {
 	for q, qs := range w.queries {
 		w.attr[q] = qs.gather(ix, m, w.attr[q][:0])
 	}
+	w.short = w.short[:0]
+	for _, i := range m {
+		w.short = append(w.short, ix.st.rec(int(i)).size < shortText)
+	}
 	w.pend = w.pend[:0]
 	var formed int64
 	filter := &w.filters[w.band]
@@ -529,11 +537,16 @@ func (w *scanWorker) bucket(items []uint64) {
 			// The fingerprint first: it rules out most pairs, more
 			// cheaply than finding whether an earlier band formed them.
 			bits := float64(filter.matching(ix.st.fp(int(i)), ix.st.fp(int(j))))
+			short := w.short[a] || w.short[b]
 			pass := want
 			for q, qs := range w.queries {
 				if want>>q&1 != 0 {
 					w.st[q].Kept++
-					if bits < qs.reject[w.band] {
+					cut := qs.reject[w.band]
+					if short {
+						cut = qs.rejectShort[w.band]
+					}
+					if bits < cut {
 						pass &^= 1 << q
 					}
 				}

@@ -311,30 +311,36 @@ func (f *bandFilter) matching(a, b *fingerprint) int {
 		bits.OnesCount64((a[2]^b[2])&f.mask[2]) - bits.OnesCount64((a[3]^b[3])&f.mask[3])
 }
 
-// rejectSigmas is how many standard deviations below the mean rejectBelow
-// cuts.
-const rejectSigmas = 4
+// The fingerprint test cuts rejectSigmas standard deviations below the
+// mean, or rejectSigmasShort when either text of the pair is shorter than
+// shortText bytes. A short text fills few of the 140 bins: most are copies
+// made by densification, its estimate is less sharp than the formula
+// says, and short texts are cheap to verify anyway.
+const (
+	rejectSigmas      = 4
+	rejectSigmasShort = 5
+	shortText         = 150
+)
 
 // rejectBelow returns the number of matching fingerprint bits, over bins
 // bins, below which a pair is taken to be under threshold t without
-// reading its texts. A bin shared with probability J gives 2 matching
-// bits, otherwise 0, 1 or 2 at random, so bins of a pair of similarity t
-// would give bins·(1 + t) matching bits on average with variance
-// bins·(0.5 + 0.5t − t²) if they were independent. The cut is 4 such
-// standard deviations below the mean: the bins' dependence (mostly copies
-// made by densification) widens the spread. Simulated at t = 0.5, 0.8 and
-// 0.9 on candidate pairs (20,000 each, band bins left out as the scan
-// does), it loses at most 1.2% of the pairs of similarity t for texts of
-// 10 shingles, 0.54% for 20, 0.40% for 50, 0.22% for 100 and 0.06% for
-// 300 or more (TestSCurve checks it); at t = 0.8 it keeps 0.1% of the
-// candidate pairs of similarity 0.4, 3.7% of 0.5, 38% of 0.6 and 90% of
-// 0.7 (TestFingerprintRejects). Five deviations, over all 128 bins, lost
-// about ten times fewer pairs at the threshold but verified 1.8 times as
-// many pairs on the benchmark corpus (4.8 million against 2.6), one of
-// its 5,930 near conflicts lost to none.
-func rejectBelow(t float64, bins int) float64 {
+// reading its texts, cutting sigmas standard deviations below the mean. A
+// bin shared with probability J gives 2 matching bits, otherwise 0, 1 or
+// 2 at random, so bins of a pair of similarity t would give bins·(1 + t)
+// matching bits on average with variance bins·(0.5 + 0.5t − t²) if they
+// were independent; the bins' dependence (mostly copies made by
+// densification) widens the spread. Simulated at t = 0.5, 0.8 and 0.9 on
+// candidate pairs (20,000 each, band bins left out as the scan does), 4
+// deviations lose 0.22% of the pairs of similarity t for texts of 100
+// shingles and 0.06% for 300 or more, 5 deviations 0.05% for 20 shingles
+// and 0.01% for 100 (TestSCurve checks it); at t = 0.8, 4 deviations keep
+// 0.1% of the candidate pairs of similarity 0.4, 3.7% of 0.5, 38% of 0.6
+// and 90% of 0.7 (TestFingerprintRejects). Against 5 deviations over all
+// 128 bins, this verifies 2.6 million pairs instead of 4.8 on the
+// benchmark corpus (texts of 60 to 250 bytes).
+func rejectBelow(t float64, bins int, sigmas float64) float64 {
 	n := float64(bins)
-	return n*(1+t) - rejectSigmas*math.Sqrt(n*(0.5+0.5*t-t*t))
+	return n*(1+t) - sigmas*math.Sqrt(n*(0.5+0.5*t-t*t))
 }
 
 // densify fills every empty bin j with the value of the first non-empty bin
