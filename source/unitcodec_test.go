@@ -3,6 +3,8 @@ package source
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -147,4 +149,49 @@ func TestUnitCodecErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzUnmarshalUnit feeds the unit decoder arbitrary bytes, seeded with
+// real CSV and Parquet units: a unit comes from another process, so a
+// damaged one must give an error naming the file (ErrBadUnit), never a
+// panic, and a unit that decodes must decode its rows without panicking.
+//
+//	go test -run '^$' -fuzz FuzzUnmarshalUnit ./source
+func FuzzUnmarshalUnit(f *testing.F) {
+	dir := f.TempDir()
+	csvPath := filepath.Join(dir, "a.csv")
+	if err := os.WriteFile(csvPath, []byte("a,b\n1,2\n\"x,y\",3\n4,\n"), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	pqPath := writeParquet(f, pqRecords(10), 5)
+	files := map[string]File{}
+	for _, p := range []string{csvPath, pqPath} {
+		file, err := Open(f.Context(), p, Options{})
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Cleanup(func() { file.Close() })
+		files[p] = file
+		if err := file.Units(f.Context(), func(u Unit) error {
+			data, err := MarshalUnit(u)
+			f.Add(data, p == pqPath)
+			return err
+		}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte, parquet bool) {
+		file := files[csvPath]
+		if parquet {
+			file = files[pqPath]
+		}
+		u, err := UnmarshalUnit(file, data)
+		if err != nil {
+			if !errors.Is(err, ErrBadUnit) {
+				t.Fatalf("error %v does not wrap ErrBadUnit", err)
+			}
+			return
+		}
+		_ = u.Decode(memory.DefaultAllocator, func(b *Batch) error { return nil })
+	})
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // newPlan makes the Plan of one simulated process.
-func newPlan(t *testing.T, fx fixture, cfg *audit.Config, mem memory.Allocator) *audit.Plan {
+func newPlan(t testing.TB, fx fixture, cfg *audit.Config, mem memory.Allocator) *audit.Plan {
 	t.Helper()
 	c := *cfg
 	c.Workers = 2

@@ -43,7 +43,7 @@ func TestEveryCheckEncodes(t *testing.T) {
 // fixture is a dataset and its configuration for the merge property test.
 type fixture struct {
 	name string
-	cfg  func(t *testing.T) *audit.Config
+	cfg  func(t testing.TB) *audit.Config
 	// chunkBytes and batchRows cut the input into many units, so that each
 	// of the K parts gets several.
 	chunkBytes, batchRows int
@@ -56,7 +56,7 @@ var fixtures = []fixture{
 
 // supportTickets is the bundled fixture with its audit.yaml, plus an
 // allowed label set (so labels.allowed runs).
-func supportTickets(t *testing.T) *audit.Config {
+func supportTickets(t testing.TB) *audit.Config {
 	cfg, err := audit.LoadConfig("../../fixtures/support-tickets/audit.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -71,7 +71,7 @@ func supportTickets(t *testing.T) *audit.Config {
 // annotator columns and a column that leaks the label added, and a
 // reference file; its configuration turns on every check: annotators, a
 // segment combination, an allowed set and a reference.
-func generated(t *testing.T) *audit.Config {
+func generated(t testing.TB) *audit.Config {
 	dir := t.TempDir()
 	data, ref := filepath.Join(dir, "data.csv"), filepath.Join(dir, "reference.csv")
 	if err := gen.LargeFile(t.Context(), ref, 600, gen.CSV, 11); err != nil {
@@ -105,7 +105,7 @@ func generated(t *testing.T) *audit.Config {
 // column "queue" that gives the label away (leakage.target). A holdout row
 // goes first, so that split index 0 is the holdout and train is 1: a
 // decoder that loses a split index (read back as 0) shows.
-func decorate(t *testing.T, in, out string) {
+func decorate(t testing.TB, in, out string) {
 	t.Helper()
 	f, err := os.Open(in)
 	if err != nil {
