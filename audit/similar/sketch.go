@@ -332,8 +332,8 @@ const (
 // densification) widens the spread. Simulated at t = 0.5, 0.8 and 0.9 on
 // candidate pairs (20,000 each, band bins left out as the scan does), 4
 // deviations lose 0.22% of the pairs of similarity t for texts of 100
-// shingles and 0.06% for 300 or more, 5 deviations 0.05% for 20 shingles
-// and 0.01% for 100 (TestSCurve checks it); at t = 0.8, 4 deviations keep
+// shingles and 0.06% for 300 or more, 5 deviations at most 0.43% for 10
+// shingles, 0.11% for 20 and 0.02% for 100 (TestSCurve checks it); at t = 0.8, 4 deviations keep
 // 0.1% of the candidate pairs of similarity 0.4, 3.7% of 0.5, 38% of 0.6
 // and 90% of 0.7 (TestFingerprintRejects). Against 5 deviations over all
 // 128 bins, this verifies 2.6 million pairs instead of 4.8 on the
