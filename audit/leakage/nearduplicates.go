@@ -98,7 +98,7 @@ func (n *nearDuplicates) TextAnswer(r similar.Result, err error) {
 func (n *nearDuplicates) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 	if reason := n.skipReason(s); reason != "" {
 		n.skip = reason
-	} else if !n.answered && n.skip == "" {
+	} else if !n.answered {
 		n.skip = "leakage.near_duplicates: the near-duplicate index was not searched."
 	}
 	if n.skip != "" {

@@ -503,13 +503,12 @@ func (ix *Index) readText(r *record, buf []byte) ([]byte, error) {
 		buf = make([]byte, r.size)
 	}
 	buf = buf[:r.size]
-	f := ix.files[r.loc>>locFileShift]
-	off := int64(r.loc & (1<<locFileShift - 1))
-	if off+int64(r.size) <= int64(len(f.data)) {
-		copy(buf, f.data[off:])
+	if text, ok := ix.mappedText(r); ok {
+		copy(buf, text)
 		return buf, nil
 	}
-	if _, err := f.f.ReadAt(buf, off); err != nil {
+	f := ix.files[r.loc>>locFileShift]
+	if _, err := f.f.ReadAt(buf, int64(r.loc&(1<<locFileShift-1))); err != nil {
 		return buf, fmt.Errorf("similar: text file: %w", err)
 	}
 	return buf, nil

@@ -170,11 +170,12 @@ func (ix *Index) Search(qs []Query) ([]Result, error) {
 		f.remap()
 	}
 	ix.sortRecords() // record numbers must not change after flags are set
+	filters := bandFilters(ix.bands, ix.rows)
 	state := make([]*queryState, len(qs))
 	for n, q := range qs {
-		state[n] = ix.newQueryState(q)
+		state[n] = ix.newQueryState(q, filters)
 	}
-	found, err := ix.scan(state, rs)
+	found, err := ix.scan(state, filters, rs)
 	if err != nil {
 		return rs, err
 	}
@@ -203,9 +204,9 @@ type queryState struct {
 	first               *firstMatch // nil but for first-match queries
 }
 
-func (ix *Index) newQueryState(q Query) *queryState {
+func (ix *Index) newQueryState(q Query, filters []bandFilter) *queryState {
 	s := &queryState{threshold: q.Threshold, keep: q.Keep}
-	for _, f := range bandFilters(ix.bands, ix.rows) {
+	for _, f := range filters {
 		s.reject = append(s.reject, rejectBelow(q.Threshold, f.bins, rejectSigmas))
 		s.rejectShort = append(s.rejectShort, rejectBelow(q.Threshold, f.bins, rejectSigmasShort))
 	}
@@ -356,14 +357,14 @@ const _ = uint(32 - maxBands)
 // order like positions. Bands are processed one after the other: a radix
 // sort of (band hash, record) groups each bucket's records in order, and
 // buckets are shared among workers; the next band is sorted while they
-// work. A pair sharing several buckets is
-// handled once, in the first band whose bucket generated it: a later band
-// that meets it checks the earlier bands' hashes and whether their
+// work. A pair sharing several buckets is handled once, in the first band
+// whose bucket generated it (filters[band] tests its fingerprint): a later
+// band that meets it checks the earlier bands' hashes and whether their
 // buckets' caps left the pair out. So no set of pairs is ever held besides
 // the results. A first-match query does not want a pair whose query is
 // already matched, and its queries of a bucket's verified pairs are marked
 // when the bucket is done.
-func (ix *Index) scan(qs []*queryState, rs []Result) ([][]found, error) {
+func (ix *Index) scan(qs []*queryState, filters []bandFilter, rs []Result) ([][]found, error) {
 	n := ix.st.len()
 	if n < 2 || len(qs) == 0 {
 		return make([][]found, len(qs)), nil
@@ -372,7 +373,6 @@ func (ix *Index) scan(qs []*queryState, rs []Result) ([][]found, error) {
 	if nw == 0 {
 		nw = runtime.GOMAXPROCS(0)
 	}
-	filters := bandFilters(ix.bands, ix.rows)
 	ws := make([]*scanWorker, nw)
 	for w := range ws {
 		ws[w] = &scanWorker{ix: ix, queries: qs, filters: filters, attr: make([][]uint64, len(qs)), found: make([][]found, len(qs)), st: make([]Stats, len(qs)), from: make([]int, len(qs))}
