@@ -1,7 +1,8 @@
 // Package audittest helps check packages test themselves end to end: it
 // writes a small CSV, runs the real pipeline over it with a checked Arrow
-// allocator, and reads metrics out of the report. It is imported by tests
-// only.
+// allocator, and reads metrics out of the report. It also holds the
+// brute-force references more than one package's tests compare with
+// (RuleReference). It is imported by tests only.
 package audittest
 
 import (
@@ -87,4 +88,25 @@ func Metric(t testing.TB, c audit.CheckResult, path ...string) any {
 		}
 	}
 	return v
+}
+
+// Findings returns the report's findings of one check, in report order.
+func Findings(rep *audit.Report, id string) []audit.Finding {
+	var out []audit.Finding
+	for _, f := range rep.Findings {
+		if f.Check == id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// FindingLines returns the lines of one check's findings, in report order
+// (empty, not nil, when there are none).
+func FindingLines(rep *audit.Report, id string) []int64 {
+	out := []int64{}
+	for _, f := range Findings(rep, id) {
+		out = append(out, f.Line)
+	}
+	return out
 }

@@ -89,7 +89,7 @@ func TestLabelDisparity(t *testing.T) {
 					t.Errorf("rates[%s] = %v, want rate %v, interval %v–%v", v, r, k/n, low, high)
 				}
 			}
-			if len(findingsOf(rep, "bias.label_disparity")) != 0 {
+			if len(audittest.Findings(rep, "bias.label_disparity")) != 0 {
 				t.Errorf("label_disparity flags no rows")
 			}
 		})

@@ -65,7 +65,7 @@ func TestBundledFixture(t *testing.T) {
 		}
 	}
 	// Flag: the 24 holdout rows of uk-south.
-	fs := findingsOf(rep, "bias.segment_coverage")
+	fs := audittest.Findings(rep, "bias.segment_coverage")
 	if len(fs) != 24 {
 		t.Errorf("segment_coverage flags %d rows, want the 24 uk-south holdout rows", len(fs))
 	}
@@ -109,7 +109,7 @@ func TestBundledFixture(t *testing.T) {
 		t.Errorf("label_disparity positive_class = %v, want none", got)
 	}
 	for _, id := range []string{"bias.label_disparity", "bias.missingness", "bias.label_shift", "bias.reference_coverage"} {
-		if n := len(findingsOf(rep, id)); n != 0 {
+		if n := len(audittest.Findings(rep, id)); n != 0 {
 			t.Errorf("%s flags %d rows, want none", id, n)
 		}
 	}

@@ -84,7 +84,7 @@ func TestMissingness(t *testing.T) {
 			if got := audittest.Metric(t, c, "cells_checked"); got != tc.checked {
 				t.Errorf("cells_checked = %v, want %d", got, tc.checked)
 			}
-			if len(findingsOf(rep, "bias.missingness")) != 0 {
+			if len(audittest.Findings(rep, "bias.missingness")) != 0 {
 				t.Errorf("missingness flags no rows")
 			}
 		})

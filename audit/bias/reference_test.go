@@ -171,7 +171,7 @@ func TestReferenceCoverage(t *testing.T) {
 			if got := col["psi"].(float64); math.Abs(got-tc.psi) > 1e-9 {
 				t.Errorf("psi = %v, want %v", got, tc.psi)
 			}
-			if len(findingsOf(rep, "bias.reference_coverage")) != 0 {
+			if len(audittest.Findings(rep, "bias.reference_coverage")) != 0 {
 				t.Errorf("reference_coverage flags no rows")
 			}
 		})

@@ -79,16 +79,6 @@ func jsRef(p, q []float64) float64 {
 	return h(M) - (h(P)+h(Q))/2
 }
 
-func findingsOf(rep *audit.Report, id string) []audit.Finding {
-	var out []audit.Finding
-	for _, f := range rep.Findings {
-		if f.Check == id {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 func column(t *testing.T, c audit.CheckResult, col string) map[string]any {
 	t.Helper()
 	return audittest.Metric(t, c, "by_column", col).(map[string]any)
@@ -226,7 +216,7 @@ func TestSegmentCoverageCounts(t *testing.T) {
 		t.Errorf("train_classes[b] = %v, want {x: 9}", got)
 	}
 	// Flag: the two holdout rows of c, rows 58 and 59 (lines 60 and 61).
-	fs := findingsOf(rep, "bias.segment_coverage")
+	fs := audittest.Findings(rep, "bias.segment_coverage")
 	if len(fs) != 2 || fs[0].Line != 60 || fs[1].Line != 61 {
 		t.Fatalf("findings = %+v, want lines 60 and 61", fs)
 	}
@@ -304,7 +294,7 @@ func TestSegmentCoverageCombinations(t *testing.T) {
 		t.Errorf("region unseen_in_train = %v, want [c]", got)
 	}
 	// Rows 90, 91 are (a, w): lines 92, 93; row 92 is (c, e): line 94.
-	fs := findingsOf(rep, "bias.segment_coverage")
+	fs := audittest.Findings(rep, "bias.segment_coverage")
 	want := []struct {
 		line   int64
 		reason string
@@ -458,7 +448,7 @@ func TestSegmentCoverageOverflow(t *testing.T) {
 		if !strings.Contains(c.Summary, "olumn region has more than 4 distinct values") {
 			t.Errorf("summary %q does not name the column", c.Summary)
 		}
-		if len(findingsOf(rep, "bias.segment_coverage")) != 0 {
+		if len(audittest.Findings(rep, "bias.segment_coverage")) != 0 {
 			t.Errorf("an overflowed column flags no rows")
 		}
 	}

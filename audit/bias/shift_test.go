@@ -91,7 +91,7 @@ func TestLabelShift(t *testing.T) {
 			if got := h["psi"].(float64); math.Abs(got-psi) > 1e-9 {
 				t.Errorf("psi = %v, want %v", got, psi)
 			}
-			if len(findingsOf(rep, "bias.label_shift")) != 0 {
+			if len(audittest.Findings(rep, "bias.label_shift")) != 0 {
 				t.Errorf("label_shift flags no rows")
 			}
 		})

@@ -69,7 +69,7 @@ func TestAllowed(t *testing.T) {
 			if got := audittest.Metric(t, c, "allowed_unseen"); !reflect.DeepEqual(got, tc.unseen) {
 				t.Errorf("allowed_unseen = %v, want %v", got, tc.unseen)
 			}
-			if got := findingLines(rep, "labels.allowed"); !reflect.DeepEqual(got, tc.lines) {
+			if got := audittest.FindingLines(rep, "labels.allowed"); !reflect.DeepEqual(got, tc.lines) {
 				t.Errorf("flagged lines = %v, want %v", got, tc.lines)
 			}
 		})

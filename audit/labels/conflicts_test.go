@@ -56,7 +56,7 @@ func TestConflicts(t *testing.T) {
 	if c.Status != audit.Fail {
 		t.Errorf("status = %s, want fail (%s)", c.Status, c.Summary)
 	}
-	if got, want := findingLines(rep, "labels.conflicts"), []int64{2, 4, 5, 7, 8, 9, 10}; !reflect.DeepEqual(got, want) {
+	if got, want := audittest.FindingLines(rep, "labels.conflicts"), []int64{2, 4, 5, 7, 8, 9, 10}; !reflect.DeepEqual(got, want) {
 		t.Errorf("flagged lines = %v, want %v", got, want)
 	}
 }

@@ -201,7 +201,7 @@ func TestBruteForce(t *testing.T) {
 	if got, want := floatMetric(t, c, "conflict_rate"), float64(cRows)/float64(labeled); !near(got, want, 1e-12) {
 		t.Errorf("conflict_rate = %v, want %v", got, want)
 	}
-	if got := int64(len(findingLines(rep, "labels.conflicts"))); got != cRows {
+	if got := int64(len(audittest.FindingLines(rep, "labels.conflicts"))); got != cRows {
 		t.Errorf("%d conflict findings, want %d", got, cRows)
 	}
 

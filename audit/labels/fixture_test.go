@@ -55,7 +55,7 @@ func TestFixture(t *testing.T) {
 	if want := map[string]int64{"Refund": 19, "refund ": 13, "login-issue": 23}; !reflect.DeepEqual(minority, want) {
 		t.Errorf("variants: minority spellings %v, want %v", minority, want)
 	}
-	if got := len(findingLines(rep, "labels.variants")); got != 55 {
+	if got := len(audittest.FindingLines(rep, "labels.variants")); got != 55 {
 		t.Errorf("variants: %d findings, want 55", got)
 	}
 
@@ -91,7 +91,7 @@ func TestFixture(t *testing.T) {
 	if got := c.Examples[0].Values["classes"]; !reflect.DeepEqual(got, wantClasses) {
 		t.Errorf("conflicts: largest group's classes = %v, want %v", got, wantClasses)
 	}
-	if got := len(findingLines(rep, "labels.conflicts")); got != 27 {
+	if got := len(audittest.FindingLines(rep, "labels.conflicts")); got != 27 {
 		t.Errorf("conflicts: %d findings, want 27", got)
 	}
 

@@ -56,15 +56,4 @@ func flagged(rep *audit.Report, check string, reason bool) []string {
 	return out
 }
 
-// findingLines returns the lines flagged by one check.
-func findingLines(rep *audit.Report, check string) []int64 {
-	out := []int64{}
-	for _, f := range rep.Findings {
-		if f.Check == check {
-			out = append(out, f.Line)
-		}
-	}
-	return out
-}
-
 func writeFile(path, data string) error { return os.WriteFile(path, []byte(data), 0o644) }

@@ -81,7 +81,7 @@ func TestVariants(t *testing.T) {
 			if c.Status != tc.status {
 				t.Errorf("status = %s, want %s (%s)", c.Status, tc.status, c.Summary)
 			}
-			if got := findingLines(rep, "labels.variants"); !reflect.DeepEqual(got, tc.lines) {
+			if got := audittest.FindingLines(rep, "labels.variants"); !reflect.DeepEqual(got, tc.lines) {
 				t.Errorf("flagged lines = %v, want %v", got, tc.lines)
 			}
 		})

@@ -73,28 +73,15 @@ func wantRates(t *testing.T, c audit.CheckResult, want map[string]float64) {
 // flagged lists a check's findings as "split:line reason".
 func flagged(rep *audit.Report, id string) []string {
 	var out []string
-	for _, f := range rep.Findings {
-		if f.Check == id {
-			out = append(out, fmt.Sprintf("%s:%d %s", f.Split, f.Line, f.Reason))
-		}
-	}
-	return out
-}
-
-// flaggedLines lists the lines of a check's findings, in findings order.
-func flaggedLines(rep *audit.Report, id string) []int64 {
-	out := []int64{}
-	for _, f := range rep.Findings {
-		if f.Check == id {
-			out = append(out, f.Line)
-		}
+	for _, f := range audittest.Findings(rep, id) {
+		out = append(out, fmt.Sprintf("%s:%d %s", f.Split, f.Line, f.Reason))
 	}
 	return out
 }
 
 func wantLines(t *testing.T, rep *audit.Report, id string, want []int64) {
 	t.Helper()
-	if got := flaggedLines(rep, id); !reflect.DeepEqual(got, want) {
+	if got := audittest.FindingLines(rep, id); !reflect.DeepEqual(got, want) {
 		t.Errorf("flagged lines = %v, want %v\n%s", got, want, strings.Join(flagged(rep, id), "\n"))
 	}
 }

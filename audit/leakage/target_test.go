@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 
@@ -176,79 +175,13 @@ h6,b,test,8
 	}
 }
 
-// obs is one labeled row for the brute-force reference: the value of its
-// column, its class, and its side.
-type obs struct {
-	value     string
-	class     string
-	fit, eval bool
-}
-
-// referencePower computes the predictive power the obvious way, from the
-// rows: fit the most frequent class per value on the fitting rows (ties to
-// the class more frequent overall, then the alphabetically first), predict
-// the majority class for unseen values, score on the measuring rows.
-// (package valueclass tests its tables against the same reference.)
-func referencePower(rows []obs) float64 {
-	perValue := map[string]map[string]int{}
-	total := map[string]int{}
-	for _, r := range rows {
-		if r.fit {
-			if perValue[r.value] == nil {
-				perValue[r.value] = map[string]int{}
-			}
-			perValue[r.value][r.class]++
-			total[r.class]++
-		}
-	}
-	argmax := func(m map[string]int) string {
-		var classes []string
-		for c := range m {
-			classes = append(classes, c)
-		}
-		sort.Slice(classes, func(i, j int) bool {
-			a, b := classes[i], classes[j]
-			if m[a] != m[b] {
-				return m[a] > m[b]
-			}
-			if total[a] != total[b] {
-				return total[a] > total[b]
-			}
-			return a < b
-		})
-		return classes[0]
-	}
-	majority := argmax(total)
-	var n, right, majorityRight int
-	for _, r := range rows {
-		if !r.eval {
-			continue
-		}
-		n++
-		predict := majority
-		if m, ok := perValue[r.value]; ok {
-			predict = argmax(m)
-		}
-		if predict == r.class {
-			right++
-		}
-		if r.class == majority {
-			majorityRight++
-		}
-	}
-	if n == majorityRight {
-		return 0
-	}
-	return float64(right-majorityRight) / float64(n-majorityRight)
-}
-
 // TestTargetHashSplit: without a holdout the rule is fitted on the rows
 // whose key falls in the 80% half and scored on the 20% half; the
 // reference recomputes the halves from the texts.
 func TestTargetHashSplit(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
 	var b strings.Builder
-	var ref []obs
+	var ref []audittest.RuleRow
 	b.WriteString("text,label,f,ts\n")
 	for i := range 500 {
 		class := []string{"a", "b", "c"}[rng.IntN(3)]
@@ -260,13 +193,14 @@ func TestTargetHashSplit(t *testing.T) {
 		text := fmt.Sprint("text ", i)
 		fmt.Fprintf(&b, "%s,%s,%s,%s\n", text, class, f, ts)
 		eval := valueclass.EvalHalf(norm.TextKey(norm.String(text)))
-		ref = append(ref, obs{f, class, !eval, eval})
+		ref = append(ref, audittest.RuleRow{Group: f, Class: class, Fit: !eval, Eval: eval})
 	}
 	c, _ := run(t, leakage.Target, b.String(), func(c *audit.Config) { c.Text, c.Split, c.Time = "text", "", "ts" })
 	if got := audittest.Metric(t, c, "measured_on"); got != "hash_split" {
 		t.Errorf("measured_on = %v, want hash_split", got)
 	}
-	if got, want := powers(t, c, "columns")["f"], referencePower(ref); got != want {
+	_, want := audittest.RuleReference(ref)
+	if got := powers(t, c, "columns")["f"]; got != want {
 		t.Errorf("f power = %v, want %v", got, want)
 	}
 	if n := num(t, c, "fit_rows") + num(t, c, "eval_rows"); n != 500 {

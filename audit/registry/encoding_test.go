@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"dataready/audit"
+	"dataready/audit/audittest"
 	"dataready/audit/registry"
 	"dataready/audit/wire"
 	"dataready/fixtures/gen"
@@ -218,16 +219,6 @@ func jsonOf(t *testing.T, v any) string {
 	return string(b)
 }
 
-func findingsOf(rep *audit.Report, id string) []audit.Finding {
-	var out []audit.Finding
-	for _, f := range rep.Findings {
-		if f.Check == id {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 // TestMergeProperty is the merge path's property test: for every
 // registered check, splitting the input into K parts (K = 2, 3, 7), each
 // run into its own accumulators, encoding and decoding every part's state
@@ -254,7 +245,7 @@ func TestMergeProperty(t *testing.T) {
 							t.Errorf("%s: split into %d parts (seed %d), the result differs from one pass:\n%s",
 								w.ID, k, seed, diff(a, b))
 						}
-						if a, b := jsonOf(t, findingsOf(got, w.ID)), jsonOf(t, findingsOf(want, w.ID)); a != b {
+						if a, b := jsonOf(t, audittest.Findings(got, w.ID)), jsonOf(t, audittest.Findings(want, w.ID)); a != b {
 							t.Errorf("%s: split into %d parts (seed %d), the findings differ from one pass:\n%s",
 								w.ID, k, seed, diff(a, b))
 						}

@@ -16,7 +16,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -179,55 +178,15 @@ func synthCSV(rows []synthRow) string {
 }
 
 // referenceAccuracy scores the single-column rule of a categorical column
-// row by row, from the rows alone: fit the most frequent class per value
-// (null: one group) on the fitting rows, ties to the class more frequent
-// overall, then the alphabetically first; predict the majority class for
-// unseen values.
+// from the rows alone (audittest.RuleReference), the value of each row as
+// its group (null: one group).
 func referenceAccuracy(rows []synthRow, value func(synthRow) string, fit, eval func(synthRow) bool) float64 {
-	perValue := map[string]map[string]int{}
-	total := map[string]int{}
+	var ref []audittest.RuleRow
 	for _, r := range rows {
-		if fit(r) {
-			if perValue[value(r)] == nil {
-				perValue[value(r)] = map[string]int{}
-			}
-			perValue[value(r)][r.class]++
-			total[r.class]++
-		}
+		ref = append(ref, audittest.RuleRow{Group: value(r), Class: r.class, Fit: fit(r), Eval: eval(r)})
 	}
-	argmax := func(m map[string]int) string {
-		var classes []string
-		for c := range m {
-			classes = append(classes, c)
-		}
-		sort.Slice(classes, func(i, j int) bool {
-			a, b := classes[i], classes[j]
-			if m[a] != m[b] {
-				return m[a] > m[b]
-			}
-			if total[a] != total[b] {
-				return total[a] > total[b]
-			}
-			return a < b
-		})
-		return classes[0]
-	}
-	majority := argmax(total)
-	var n, right int
-	for _, r := range rows {
-		if !eval(r) {
-			continue
-		}
-		n++
-		predict := majority
-		if m, ok := perValue[value(r)]; ok {
-			predict = argmax(m)
-		}
-		if predict == r.class {
-			right++
-		}
-	}
-	return float64(right) / float64(n)
+	accuracy, _ := audittest.RuleReference(ref)
+	return accuracy
 }
 
 func TestAgreementOnSyntheticTable(t *testing.T) {

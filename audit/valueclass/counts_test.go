@@ -10,75 +10,10 @@ import (
 	"testing"
 
 	"dataready/audit"
+	"dataready/audit/audittest"
 	"dataready/audit/norm"
 	"dataready/audit/valueclass"
 )
-
-// obs is one labeled row for the brute-force reference: the group its
-// value falls in, its class, and its side.
-type obs struct {
-	group     string
-	class     string
-	fit, eval bool
-}
-
-// referencePower computes the predictive power the obvious way, from the
-// rows: fit the most frequent class per group on the fitting rows (ties to
-// the class more frequent overall, then the alphabetically first), predict
-// the majority class for unseen groups, score on the measuring rows.
-func referencePower(rows []obs) float64 {
-	perGroup := map[string]map[string]int{}
-	total := map[string]int{}
-	for _, r := range rows {
-		if !r.fit {
-			continue
-		}
-		if perGroup[r.group] == nil {
-			perGroup[r.group] = map[string]int{}
-		}
-		perGroup[r.group][r.class]++
-		total[r.class]++
-	}
-	argmax := func(m map[string]int) string {
-		var classes []string
-		for c := range m {
-			classes = append(classes, c)
-		}
-		sort.Slice(classes, func(i, j int) bool {
-			a, b := classes[i], classes[j]
-			if m[a] != m[b] {
-				return m[a] > m[b]
-			}
-			if total[a] != total[b] {
-				return total[a] > total[b]
-			}
-			return a < b
-		})
-		return classes[0]
-	}
-	majority := argmax(total)
-	var n, right, majorityRight int
-	for _, r := range rows {
-		if !r.eval {
-			continue
-		}
-		n++
-		predict := majority
-		if m, ok := perGroup[r.group]; ok {
-			predict = argmax(m)
-		}
-		if predict == r.class {
-			right++
-		}
-		if r.class == majority {
-			majorityRight++
-		}
-	}
-	if n == majorityRight {
-		return 0
-	}
-	return float64(right-majorityRight) / float64(n-majorityRight)
-}
 
 // referenceDeciles returns the decile group of each value: cut points are
 // the smallest fitting values v with at least k/10 of the fitting values
@@ -155,7 +90,7 @@ func TestScoreMatchesReference(t *testing.T) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 7))
 			var rows []row
-			var ref []obs
+			var ref []audittest.RuleRow
 			for range 400 + rng.IntN(400) {
 				v := rng.IntN(1 + int(seed%5)*10)
 				r := row{value: fmt.Sprint("v", v), class: classes[(v+rng.IntN(3))%len(classes)], split: uint8(rng.IntN(3))}
@@ -167,13 +102,13 @@ func TestScoreMatchesReference(t *testing.T) {
 				if r.null {
 					group = "(null)"
 				}
-				ref = append(ref, obs{group, r.class, r.split == 0, r.split == 1})
+				ref = append(ref, audittest.RuleRow{Group: group, Class: r.class, Fit: r.split == 0, Eval: r.split == 1})
 			}
 			vc := count(rows, valueclass.MaxValues, nil)
 			vc.Finish()
 			groups := vc.Groups(fitSide, evalSide)
 			got := valueclass.ScoreGroups(groups, names(classes...))
-			if want := referencePower(ref); got.Power != want {
+			if _, want := audittest.RuleReference(ref); got.Power != want {
 				t.Errorf("power = %v, want %v (%s)", got.Power, want, got)
 			}
 		})
@@ -204,10 +139,10 @@ func TestNumericDecilesMatchReference(t *testing.T) {
 				}
 			}
 			decile := referenceDeciles(fitValues)
-			var ref []obs
+			var ref []audittest.RuleRow
 			for _, r := range rows {
 				x, _ := strconv.ParseFloat(r.value, 64)
-				ref = append(ref, obs{decile(x), r.class, r.split == 0, r.split == 1})
+				ref = append(ref, audittest.RuleRow{Group: decile(x), Class: r.class, Fit: r.split == 0, Eval: r.split == 1})
 			}
 			vc := count(rows, valueclass.MaxValues, parseFloat)
 			vc.Finish()
@@ -215,7 +150,7 @@ func TestNumericDecilesMatchReference(t *testing.T) {
 				t.Fatalf("numeric %v approximate %v, want numeric and exact", vc.IsNumeric(), vc.Approximate())
 			}
 			got := valueclass.ScoreGroups(vc.Groups(fitSide, evalSide), names(classes...))
-			if want := referencePower(ref); got.Power != want {
+			if _, want := audittest.RuleReference(ref); got.Power != want {
 				t.Errorf("power = %v, want %v (%s)", got.Power, want, got)
 			}
 		})
