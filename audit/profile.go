@@ -103,14 +103,7 @@ func (p *profile) merge(o *profile) {
 			continue
 		}
 		for v, counts := range ot.m {
-			cur := t.m[v]
-			for len(cur) < len(counts) {
-				cur = append(cur, 0)
-			}
-			for s, n := range counts {
-				cur[s] += n
-			}
-			t.m[v] = cur
+			t.m[v] = AddCounts(t.m[v], counts)
 		}
 		if len(t.m) > MaxTrackedValues {
 			t.overflow, t.m = true, nil

@@ -79,3 +79,16 @@ func (s *Summary) SplitMask(name string) uint64 {
 	}
 	return 0
 }
+
+// AddCounts adds src to dst element by element, growing dst with zeros to
+// src's length first, and returns dst: the merge of per-split (or
+// per-field) count vectors.
+func AddCounts(dst, src []int64) []int64 {
+	for len(dst) < len(src) {
+		dst = append(dst, 0)
+	}
+	for i, n := range src {
+		dst[i] += n
+	}
+	return dst
+}

@@ -63,12 +63,7 @@ type missValue struct {
 
 func (v *missValue) merge(o *missValue) {
 	v.rows += o.rows
-	for len(v.nulls) < len(o.nulls) {
-		v.nulls = append(v.nulls, 0)
-	}
-	for f, n := range o.nulls {
-		v.nulls[f] += n
-	}
+	v.nulls = audit.AddCounts(v.nulls, o.nulls)
 }
 
 type missCell struct {

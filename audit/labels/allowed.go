@@ -103,14 +103,7 @@ func (a *allowed) Add(b *audit.Batch) {
 func (a *allowed) Merge(other audit.Accumulator) {
 	o := other.(*allowed)
 	for c, oc := range o.outside {
-		counts := a.outside[c]
-		for len(counts) < len(oc) {
-			counts = append(counts, 0)
-		}
-		for i, n := range oc {
-			counts[i] += n
-		}
-		a.outside[c] = counts
+		a.outside[c] = audit.AddCounts(a.outside[c], oc)
 	}
 	for c, s := range o.first {
 		if cur, ok := a.first[c]; ok {

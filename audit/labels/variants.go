@@ -89,12 +89,7 @@ func (v *variants) Merge(other audit.Accumulator) {
 			v.raw[raw] = ost
 			continue
 		}
-		for len(st.rows) < len(ost.rows) {
-			st.rows = append(st.rows, 0)
-		}
-		for i, n := range ost.rows {
-			st.rows[i] += n
-		}
+		st.rows = audit.AddCounts(st.rows, ost.rows)
 		if ost.first.Less(st.first) {
 			st.first, st.firstSplit, st.firstID = ost.first, ost.firstSplit, ost.firstID
 		}
@@ -149,11 +144,8 @@ func (v *variants) Result(s *audit.Summary) audit.CheckResult {
 			spellings[sp] = g
 		}
 		g.raws = append(g.raws, raw)
-		for len(g.bySplit) < len(st.rows) {
-			g.bySplit = append(g.bySplit, 0)
-		}
-		for i, n := range st.rows {
-			g.bySplit[i] += n
+		g.bySplit = audit.AddCounts(g.bySplit, st.rows)
+		for _, n := range st.rows {
 			g.rows += n
 		}
 		if st.first.Less(g.first) {
