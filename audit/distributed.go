@@ -447,7 +447,7 @@ func (p *Plan) Finish(ctx context.Context, merged *Partial, digests map[int]stri
 			}
 		}
 	}
-	rep, err := p.s.report(merged.w, spills, sha)
+	rep, err := p.s.report(ctx, merged.w, spills, sha)
 	if rep != nil {
 		started := merged.started
 		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: p.now().Sub(started).Milliseconds(), Workers: int(merged.units), Bytes: p.s.bytes()}

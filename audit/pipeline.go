@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -142,7 +141,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 	for i, in := range s.inputs {
 		digests[i] = in.src.SHA256()
 	}
-	rep, err := s.report(all, spills, digests)
+	rep, err := s.report(ctx, all, spills, digests)
 	if rep != nil {
 		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: now().Sub(started).Milliseconds(), Workers: workers, Bytes: s.bytes()}
 	}
@@ -300,7 +299,7 @@ func (s *runSetup) needSpill(w *worker) bool {
 // revisits the spilled rows, takes every check's result, describes the
 // dataset and its inputs (digests[i] is the SHA-256 of input i) and
 // decides the verdict. The caller fills in Report.Run.
-func (s *runSetup) report(all *worker, spills []*spill, digests []string) (*Report, error) {
+func (s *runSetup) report(ctx context.Context, all *worker, spills []*spill, digests []string) (*Report, error) {
 	cfg, inputs := s.cfg, s.inputs
 	for _, in := range inputs {
 		for _, p := range in.src.Problems() {
@@ -342,7 +341,7 @@ func (s *runSetup) report(all *worker, spills []*spill, digests []string) (*Repo
 	rep.Dataset.Labels = all.prof.labels(s.splits, all.keys)
 	rep.Dataset.Segments = all.prof.segmentCounts(s.roles.Segments, s.splits)
 	var err error
-	if rep.Snapshot, err = snapshotOf(cfg, inputs); err != nil {
+	if rep.Snapshot, err = snapshotOf(ctx, cfg, inputs); err != nil {
 		return nil, err
 	}
 	rep.Problems = all.stats.sortedProblems()
@@ -380,7 +379,7 @@ func (s *runSetup) report(all *worker, spills []*spill, digests []string) (*Repo
 // snapshotOf returns when the data was taken: snapshot_time when set,
 // otherwise the newest modification time of the input files, in UTC and
 // to the second.
-func snapshotOf(cfg *Config, inputs []*input) (Snapshot, error) {
+func snapshotOf(ctx context.Context, cfg *Config, inputs []*input) (Snapshot, error) {
 	t, ok, err := cfg.Snapshot()
 	if err != nil {
 		return Snapshot{}, err
@@ -390,12 +389,12 @@ func snapshotOf(cfg *Config, inputs []*input) (Snapshot, error) {
 	}
 	var newest time.Time
 	for _, in := range inputs {
-		fi, err := os.Stat(in.ref.Path)
+		fi, err := source.Stat(ctx, in.ref.Path)
 		if err != nil {
-			return Snapshot{}, &source.Error{File: in.ref.Path, Err: err}
+			return Snapshot{}, err
 		}
-		if fi.ModTime().After(newest) {
-			newest = fi.ModTime()
+		if fi.ModTime.After(newest) {
+			newest = fi.ModTime
 		}
 	}
 	return Snapshot{Time: newest.UTC().Truncate(time.Second), Source: SnapshotFromInputs}, nil
@@ -559,7 +558,7 @@ func inputPaths(cfg *Config) ([]string, []string) {
 	var paths, splits []string
 	add := func(split string, ps []string) {
 		for _, p := range ps {
-			if cfg.Dir != "" && !filepath.IsAbs(p) {
+			if cfg.Dir != "" && !filepath.IsAbs(p) && !source.IsURL(p) {
 				p = filepath.Join(cfg.Dir, p)
 			}
 			paths = append(paths, p)
@@ -593,7 +592,7 @@ func openInputs(ctx context.Context, cfg *Config, ro RunOptions) ([]*input, erro
 	var inputs []*input
 	seen := map[string]string{}
 	for i, p := range paths {
-		files, err := source.Expand([]string{p})
+		files, err := source.Expand(ctx, []string{p})
 		if err != nil {
 			return inputs, err
 		}

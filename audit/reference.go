@@ -39,10 +39,10 @@ func readReference(ctx context.Context, cfg *Config, mem memory.Allocator, opts 
 	}
 	_, tokens := missingTokens(cfg)
 	for _, p := range cfg.Reference {
-		if cfg.Dir != "" && !filepath.IsAbs(p) {
+		if cfg.Dir != "" && !filepath.IsAbs(p) && !source.IsURL(p) {
 			p = filepath.Join(cfg.Dir, p)
 		}
-		files, err := source.Expand([]string{p})
+		files, err := source.Expand(ctx, []string{p})
 		if err != nil {
 			return nil, err
 		}

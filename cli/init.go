@@ -29,7 +29,7 @@ func initCommand() *cli.Command {
 				return usageError{errors.New("init: give the data PATH... to inspect")}
 			}
 			paths := c.Args().Slice()
-			files, err := source.Expand(paths)
+			files, err := source.Expand(c.Context, paths)
 			if err != nil {
 				return err
 			}

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -63,9 +62,9 @@ func openCSV(ctx context.Context, path string, size int64, gz bool, opts Options
 	}
 	f.layout = l
 
-	raw, err := os.Open(path)
+	raw, err := openStream(ctx, path, size)
 	if err != nil {
-		return nil, osError(path, err)
+		return nil, err
 	}
 	defer raw.Close()
 	in, err := f.decompress(raw)
@@ -278,9 +277,9 @@ func (c *countingHash) Read(p []byte) (int, error) {
 // Units reads the file once, hashing its raw bytes, and emits one unit per
 // chunk of about Options.ChunkBytes decompressed bytes.
 func (f *csvFile) Units(ctx context.Context, emit func(Unit) error) error {
-	raw, err := os.Open(f.path)
+	raw, err := openStream(ctx, f.path, f.size)
 	if err != nil {
-		return osError(f.path, err)
+		return err
 	}
 	defer raw.Close()
 	hr := &countingHash{r: raw, h: sha256.New()}

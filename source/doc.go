@@ -15,6 +15,15 @@
 // hashes each file (File.SHA256) while Units reads it, so a file is read
 // once.
 //
+// # Files that are not local
+//
+// A path with a URL scheme ("gs://bucket/data/train.csv") is read through
+// the FS registered for its scheme (RegisterFS): Stat, reads at any offset
+// and listing by prefix, which is all Open, Units, Decode and Expand need.
+// The main module registers none, so that it links no cloud client;
+// audit-beam registers gs:// and s3://. Everything above (formats, units,
+// digests, errors naming the file) is the same for a URL as for a path.
+//
 // Damage that should not stop an audit is data, not an error: a malformed
 // CSV row is left out of the record and listed in Batch.Rejected with its
 // line; a renamed header is a Problem. An error (*Error, with the file and,

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,17 +29,35 @@ var dataSuffixes = []string{".csv", ".tsv", ".csv.gz", ".tsv.gz", ".parquet"}
 // The result keeps the arguments' order and drops repeats. A glob matching
 // nothing or a directory without data files is an *Error wrapping
 // ErrNoMatch; a missing path wraps fs.ErrNotExist.
-func Expand(paths []string) ([]string, error) {
+//
+// A URL ("gs://bucket/data/") is expanded by the FS registered for its
+// scheme (see RegisterFS), alike: a file, a glob (path.Match syntax: "*"
+// does not cross "/"), or a folder (the data files whose URL starts with
+// it and "/").
+func Expand(ctx context.Context, paths []string) ([]string, error) {
 	var out []string
 	seen := make(map[string]bool)
 	add := func(p string) {
-		key := filepath.Clean(p)
+		key := p
+		if !IsURL(p) {
+			key = filepath.Clean(p)
+		}
 		if !seen[key] {
 			seen[key] = true
 			out = append(out, p)
 		}
 	}
 	for _, p := range paths {
+		if IsURL(p) {
+			files, err := expandURL(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range files {
+				add(f)
+			}
+			continue
+		}
 		if hasMeta(p) {
 			matches, err := filepath.Glob(p)
 			if err != nil {

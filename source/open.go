@@ -57,33 +57,44 @@ func Open(ctx context.Context, path string, opts Options) (File, error) {
 		return nil, err
 	}
 	opts = opts.withDefaults()
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, osError(path, err)
+	var size int64
+	regular := true
+	if IsURL(path) {
+		fi, err := Stat(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		size = fi.Size
+	} else {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return nil, osError(path, err)
+		}
+		if fi.IsDir() {
+			return nil, &Error{File: path, Err: fmt.Errorf("is a directory (use Expand to list its files): %w", ErrUnsupported)}
+		}
+		size, regular = fi.Size(), fi.Mode().IsRegular()
 	}
 	format, gz, err := formatOf(path)
-	if errors.Is(err, ErrUnsupported) && fi.Mode().IsRegular() {
+	if errors.Is(err, ErrUnsupported) && regular {
 		// A file named explicitly with another extension (adult.data,
 		// SMSSpamCollection): tell the format from its first bytes.
-		format, gz, err = sniff(path)
+		format, gz, err = sniff(ctx, path)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if fi.IsDir() {
-		return nil, &Error{File: path, Err: fmt.Errorf("is a directory (use Expand to list its files): %w", ErrUnsupported)}
-	}
-	if fi.Size() == 0 {
+	if size == 0 {
 		return nil, &Error{File: path, Err: ErrEmpty}
 	}
 	switch format {
 	case Parquet:
-		return openParquet(path, fi.Size(), opts)
+		return openParquet(ctx, path, size, opts)
 	default:
 		if d := opts.Delimiter; d != 0 && (d >= utf8.RuneSelf || d == '"' || d == '\r' || d == '\n') {
 			return nil, &Error{File: path, Err: fmt.Errorf("delimiter %q not supported: use one ASCII character other than a quote, CR or LF", d)}
 		}
-		return openCSV(ctx, path, fi.Size(), gz, opts)
+		return openCSV(ctx, path, size, gz, opts)
 	}
 }
 
@@ -108,14 +119,14 @@ func formatOf(path string) (format Format, gz bool, err error) {
 // sniff tells the format of a file from its content: the Parquet magic,
 // the gzip magic (gzip-compressed text), or text (no NUL byte and valid
 // UTF-8 in the first 8 KiB) read as CSV.
-func sniff(path string) (format Format, gz bool, err error) {
-	f, err := os.Open(path)
+func sniff(ctx context.Context, path string) (format Format, gz bool, err error) {
+	f, err := openAt(ctx, path)
 	if err != nil {
-		return "", false, osError(path, err)
+		return "", false, err
 	}
 	defer f.Close()
 	head := make([]byte, 8<<10)
-	n, err := io.ReadFull(f, head)
+	n, err := io.ReadFull(io.NewSectionReader(f, 0, int64(len(head))), head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		return "", false, osError(path, err)
 	}

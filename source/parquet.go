@@ -11,7 +11,6 @@ import (
 	"io"
 	"math"
 	"math/big"
-	"os"
 	"slices"
 	"strconv"
 	"time"
@@ -65,7 +64,7 @@ type parquetColumn struct {
 type parquetFile struct {
 	path    string
 	size    int64
-	f       *os.File
+	f       ReadAtCloser
 	pf      *parquet.File
 	opts    Options
 	cols    []*parquetColumn
@@ -77,10 +76,10 @@ type parquetFile struct {
 var _ File = (*parquetFile)(nil)
 
 // openParquet checks the magic bytes, reads the footer and maps the schema.
-func openParquet(path string, size int64, opts Options) (File, error) {
-	osf, err := os.Open(path)
+func openParquet(ctx context.Context, path string, size int64, opts Options) (File, error) {
+	osf, err := openAt(ctx, path)
 	if err != nil {
-		return nil, osError(path, err)
+		return nil, err
 	}
 	f := &parquetFile{path: path, size: size, f: osf, opts: opts}
 	if err := f.open(); err != nil {
@@ -397,7 +396,7 @@ func (u *parquetUnit) Bytes() int64 { return u.bytes }
 // Decode reads the unit's rows column by column, page by page (seeking
 // to its first row through the offset index when it starts inside the row
 // group), and emits batches of at most BatchRows rows. Each call opens its
-// own page readers on the shared *os.File (ReadAt is safe for concurrent
+// own page readers on the shared file (its ReadAt is safe for concurrent
 // use), so units may be decoded concurrently.
 func (u *parquetUnit) Decode(mem memory.Allocator, fn func(*Batch) error) error {
 	f := u.file

@@ -3,7 +3,9 @@ package registry_test
 import (
 	"errors"
 	"math/rand/v2"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -11,6 +13,7 @@ import (
 	"dataready/audit"
 	"dataready/audit/registry"
 	"dataready/source"
+	"dataready/source/sourcetest"
 )
 
 // newPlan makes the Plan of one simulated process.
@@ -189,6 +192,71 @@ func TestDistributed(t *testing.T) {
 				if a, b := jsonOf(t, got), jsonOf(t, want); a != b {
 					t.Errorf("%d consumers: the report differs from Run's:\n%s", k, diff(a, b))
 				}
+			}
+		})
+	}
+}
+
+// TestRemoteInputs checks that inputs named by URL, read through a
+// registered source.FS, give the report of the same files read from the
+// disk, in Run and in the distributed stages (whose Finish reads them
+// again); only the paths (and run metadata) differ.
+func TestRemoteInputs(t *testing.T) {
+	for _, fx := range fixtures {
+		t.Run(fx.name, func(t *testing.T) {
+			cfg := fx.cfg(t)
+			want := run(t, fx, cfg, nil)
+			want.Run = audit.RunInfo{}
+			// The files are served from the folder of the config, or of
+			// the inputs when they are named by absolute paths (the
+			// generated fixture); shown in the local report as joined
+			// with the config's folder, or as they are.
+			all := slices.Concat(cfg.Inputs, cfg.Train, cfg.Holdout, cfg.Reference)
+			root, shown := cfg.Dir, filepath.Join(cfg.Dir)+string(filepath.Separator)
+			if filepath.IsAbs(all[0]) {
+				root = filepath.Dir(all[0])
+				shown = root + string(filepath.Separator)
+			}
+			fsys := &sourcetest.DirFS{Prefix: "mem://" + fx.name + "/", Root: root}
+			source.RegisterFS("mem", fsys)
+			defer source.RegisterFS("mem", nil)
+			remote := *cfg
+			urls := func(paths []string) []string {
+				var out []string
+				for _, p := range paths {
+					rel := p
+					if filepath.IsAbs(p) {
+						var err error
+						if rel, err = filepath.Rel(root, p); err != nil || strings.HasPrefix(rel, "..") {
+							t.Fatalf("%s is not in %s", p, root)
+						}
+					}
+					out = append(out, fsys.Prefix+filepath.ToSlash(rel))
+				}
+				return out
+			}
+			remote.Inputs, remote.Train, remote.Holdout, remote.Reference = urls(cfg.Inputs), urls(cfg.Train), urls(cfg.Holdout), urls(cfg.Reference)
+			// Run and the distributed stages must both read every input
+			// through the FS: from another folder, the relative paths
+			// would not find the files.
+			remote.Dir = t.TempDir()
+			// The local report names the files by path, this one by URL.
+			want.Config = &remote
+			local := strings.ReplaceAll(jsonOf(t, want), shown, fsys.Prefix)
+			for _, k := range []int{0, 3} {
+				var got *audit.Report
+				if k == 0 {
+					got = run(t, fx, &remote, nil)
+				} else {
+					got = distributed(t, fx, &remote, k, 5)
+				}
+				got.Run = audit.RunInfo{}
+				if a := jsonOf(t, got); a != local {
+					t.Errorf("consumers %d (0: Run): the report of the URLs differs from the local one:\n%s", k, diff(a, local))
+				}
+			}
+			if fsys.Reads.Load() == 0 {
+				t.Error("nothing was read through the FS")
 			}
 		})
 	}
