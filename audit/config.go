@@ -163,6 +163,13 @@ func LoadConfig(path string) (*Config, error) {
 	if err != nil {
 		return nil, &ConfigError{Err: fmt.Errorf("read %s: %w", path, err)}
 	}
+	return ParseConfig(data, path)
+}
+
+// ParseConfig reads data, the content of the audit.yaml at path, as
+// LoadConfig reads the file: a process that has the content but not the
+// file (a worker of a distributed run) gets the same Config.
+func ParseConfig(data []byte, path string) (*Config, error) {
 	cfg := DefaultConfig()
 	if len(bytes.TrimSpace(data)) > 0 {
 		data, expected, names, err := segmentMap(data)

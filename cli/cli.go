@@ -199,6 +199,12 @@ func RunFlags() []cli.Flag {
 // ConfigFrom builds the run's config from a command with RunFlags:
 // defaults, then audit.yaml, then flags. The config is validated.
 func ConfigFrom(c *cli.Context) (*audit.Config, error) {
+	return ConfigFromLoader(c, audit.LoadConfig)
+}
+
+// ConfigFromLoader is ConfigFrom with the --config file read by load
+// instead of audit.LoadConfig (a worker parses the launcher's copy of it).
+func ConfigFromLoader(c *cli.Context, load func(path string) (*audit.Config, error)) (*audit.Config, error) {
 	if c.NArg() == 0 && !c.IsSet("config") && !c.IsSet("train") && !c.IsSet("holdout") && !c.IsSet("input") {
 		name := c.App.Name
 		if c.Command != nil && c.Command.Name != "" {
@@ -208,7 +214,7 @@ func ConfigFrom(c *cli.Context) (*audit.Config, error) {
 	}
 	cfg := audit.DefaultConfig()
 	if path := c.String("config"); path != "" {
-		loaded, err := audit.LoadConfig(path)
+		loaded, err := load(path)
 		if err != nil && loaded == nil {
 			return nil, err
 		}

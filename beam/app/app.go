@@ -138,6 +138,12 @@ func run(c *urfave.Context, args, beamFlags []string) error {
 	}
 	job := pipeline.Job{Args: auditArgs(args, append(beamFlags, "chunk-bytes", "batch-rows")), Dir: dir,
 		ChunkBytes: c.Int("chunk-bytes"), BatchRows: c.Int("batch-rows")}
+	if path := c.String("config"); path != "" {
+		// The workers get the config with the job, not by its path.
+		if job.ConfigYAML, err = os.ReadFile(path); err != nil {
+			return &audit.ConfigError{Err: fmt.Errorf("read %s: %w", path, err)}
+		}
+	}
 	cfg, err := job.Config()
 	if err != nil {
 		return err

@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"dataready/beam/app"
+	"dataready/beam/remote/remotetest"
 	"dataready/cli"
 )
 
@@ -152,6 +154,91 @@ func TestPrismMatchesLocalRun(t *testing.T) {
 	t.Logf("audit-beam on Prism: %v", time.Since(start))
 	if code != cli.ExitNotReady {
 		t.Fatalf("audit-beam: exit %d, audit run %d; stderr:\n%s", code, cli.ExitNotReady, stderr.String())
+	}
+	compareReports(t, out, localOut)
+}
+
+// TestPrismReadsBucket audits the bundled fixture on Prism with its files
+// in a bucket (a fake Cloud Storage service, through the storage client
+// and STORAGE_EMULATOR_HOST): every unit is read from the bucket by the
+// pipeline's DoFns, and the report and findings equal audit run's on the
+// local files, but for the files' names.
+func TestPrismReadsBucket(t *testing.T) {
+	config := fixtureConfig(t)
+	dir := filepath.Dir(config)
+	out := filepath.Join(t.TempDir(), "report")
+	localOut := runLocal(t, config, out, testFormats)
+
+	objects := map[string][]byte{}
+	for _, name := range []string{"train.csv", "holdout.parquet"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		objects["data/tickets/"+name] = data
+	}
+	fi, err := os.Stat(filepath.Join(dir, "train.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := remotetest.NewGCS(t, objects, fi.ModTime())
+	t.Setenv("STORAGE_EMULATOR_HOST", srv.Addr)
+	yaml, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucketConfig := strings.NewReplacer("train: [train.csv]", "train: [gs://data/tickets/train.csv]",
+		"holdout: [holdout.parquet]", "holdout: [gs://data/tickets/holdout.parquet]").Replace(string(yaml))
+	if bucketConfig == string(yaml) || strings.Count(bucketConfig, "gs://") != 2 {
+		t.Fatalf("the fixture's config no longer names its files as this test expects:\n%s", yaml)
+	}
+	remoteConfig := filepath.Join(t.TempDir(), "audit.yaml")
+	if err := os.WriteFile(remoteConfig, []byte(bucketConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	var stdout, stderr bytes.Buffer
+	code := app.Main(t.Context(), slices.Concat([]string{"audit-beam", "--runner", "prism"}, testArgs(remoteConfig, out)), &stdout, &stderr)
+	if code != cli.ExitNotReady {
+		t.Fatalf("audit-beam: exit %d, audit run %d; stderr:\n%s", code, cli.ExitNotReady, stderr.String())
+	}
+	if srv.Reads.Load() == 0 {
+		t.Fatal("nothing was downloaded from the bucket")
+	}
+	// Name the local files as the bucket run does, then compare as
+	// TestPrismMatchesLocalRun does; the configs differ in the two paths
+	// only.
+	for _, name := range []string{"report.json", "findings.csv"} {
+		p := filepath.Join(localOut, name)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		renamed := strings.ReplaceAll(string(data), dir+string(filepath.Separator), "gs://data/tickets/")
+		if renamed == string(data) {
+			t.Fatalf("%s does not name the fixture's folder %s", name, dir)
+		}
+		if err := os.WriteFile(p, []byte(renamed), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, d := range []string{out, localOut} {
+		p := filepath.Join(d, "report.json")
+		m := reportOf(t, d)
+		cfg := m["config"].(map[string]any)
+		if d == out && (!reflect.DeepEqual(cfg["train"], []any{"gs://data/tickets/train.csv"}) || !reflect.DeepEqual(cfg["holdout"], []any{"gs://data/tickets/holdout.parquet"})) {
+			t.Errorf("audit-beam's config names train %v and holdout %v", cfg["train"], cfg["holdout"])
+		}
+		delete(cfg, "train")
+		delete(cfg, "holdout")
+		m["run"] = map[string]any{"workers": unitsOf(t, d)}
+		data, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	compareReports(t, out, localOut)
 }

@@ -20,10 +20,14 @@ import (
 
 	"dataready/audit"
 	"dataready/audit/registry"
+	"dataready/beam/remote"
 	"dataready/cli"
 )
 
 func init() {
+	// Inputs may be gs:// and s3:// URLs, in the launcher and in every
+	// worker.
+	remote.Register()
 	register.DoFn4x1[context.Context, int, func([]byte), func(int, string), error](&unitsFn{})
 	register.Emitter1[[]byte]()
 	register.Emitter2[int, string]()
@@ -44,13 +48,18 @@ func init() {
 type Job struct {
 	Args []string
 	Dir  string
+	// ConfigYAML is the content of the --config file as the launcher read
+	// it: a worker parses it instead of reading the file, which need not
+	// exist on the worker's machine.
+	ConfigYAML []byte
 	// ChunkBytes and BatchRows, when not zero, set the RunOptions fields
 	// of the same names (smaller CSV units, for tests).
 	ChunkBytes, BatchRows int
 }
 
 // Config parses the job's arguments as audit run does (cli.ConfigFrom),
-// with relative paths made absolute against Dir.
+// the --config file from ConfigYAML when set, with relative paths made
+// absolute against Dir.
 func (j Job) Config() (*audit.Config, error) {
 	var cfg *audit.Config
 	app := &urfave.App{
@@ -60,7 +69,15 @@ func (j Job) Config() (*audit.Config, error) {
 		ExitErrHandler: func(*urfave.Context, error) {},
 		Action: func(c *urfave.Context) error {
 			var err error
-			cfg, err = cli.ConfigFrom(c)
+			cfg, err = cli.ConfigFromLoader(c, func(path string) (*audit.Config, error) {
+				if !filepath.IsAbs(path) {
+					path = filepath.Join(j.Dir, path)
+				}
+				if j.ConfigYAML == nil {
+					return audit.LoadConfig(path)
+				}
+				return audit.ParseConfig(j.ConfigYAML, path)
+			})
 			return err
 		},
 	}
