@@ -293,41 +293,122 @@ func (q *Partial) Merge(o *Partial) error {
 }
 
 // partialVersion is the format version of a Partial's encoding.
-const partialVersion = 1
+const partialVersion = 2
+
+// How a part of a Partial is encoded (a byte before each part).
+const (
+	partDisabled = 0 // a check that is off in this run
+	partEncoded  = 1 // the part's own encoding follows
+	partEmpty    = 2 // the part holds nothing (a piece of another part)
+)
+
+// KeyShards is the number of pieces the key table is cut into by
+// MarshalPieces, by key: the largest state of most runs merges in that
+// many pieces at once.
+const KeyShards = 8
+
+// parts lists the parts of the partial state in their encoding order: the
+// key table, run statistics, profile, every check's accumulator (nil for a
+// disabled check), then the near-duplicate index when there is one.
+func (q *Partial) parts() []Encodable {
+	parts := []Encodable{q.w.keys, q.w.stats, q.w.prof}
+	for _, acc := range q.w.accs {
+		enc, _ := acc.(Encodable) // nil for a disabled check
+		parts = append(parts, enc)
+	}
+	if q.w.prep.index != nil {
+		parts = append(parts, q.w.prep.index)
+	}
+	return parts
+}
 
 // MarshalBinary encodes the partial state: the run's split names (checked
 // on decoding), then each part's own encoding (see Encodable).
 func (q *Partial) MarshalBinary() ([]byte, error) {
+	return q.marshal(-1, q.w.keys, q.units)
+}
+
+// Pieces is the number of pieces MarshalPieces cuts a Partial into.
+func (p *Plan) Pieces() int {
+	n := KeyShards + 2 // the key table, statistics and profile
+	for _, on := range p.s.enabled {
+		if on {
+			n++
+		}
+	}
+	if p.s.indexThreshold > 0 {
+		n++
+	}
+	return n
+}
+
+// MarshalPieces encodes the partial state as Plan.Pieces() encodings, each
+// a Partial (DecodePartial decodes it) that holds one piece of q's state
+// and nothing else: pieces 0 to KeyShards-1 hold the keys of the key table
+// whose hash falls in that shard, the next two the run statistics and the
+// profile, then each enabled check's accumulator, then the near-duplicate
+// index.
+// A distributed run merges the pieces of every unit by piece index — each
+// merge holds one piece, so the pieces merge in parallel, on different
+// machines — and then merges the merged pieces into the whole state.
+// Merging every piece of q gives q back. q's key table is emptied.
+func (q *Partial) MarshalPieces() ([][]byte, error) {
+	var pieces [][]byte
+	for i, t := range q.w.keys.cut(KeyShards) {
+		units := int64(0)
+		if i == 0 {
+			units = q.units
+		}
+		data, err := q.marshal(0, t, units)
+		if err != nil {
+			return nil, err
+		}
+		pieces = append(pieces, data)
+	}
+	parts := q.parts()
+	for i := 1; i < len(parts); i++ {
+		if i >= 3 && parts[i] == nil {
+			continue // a disabled check has no piece
+		}
+		data, err := q.marshal(i, nil, 0)
+		if err != nil {
+			return nil, err
+		}
+		pieces = append(pieces, data)
+	}
+	return pieces, nil
+}
+
+// marshal encodes the partial state: every part when only < 0, otherwise
+// only part number only (the others encoded as empty); keys stands for the
+// key table and units the units consumed (a piece other than the first
+// counts none, so that the merge of every piece counts each unit once).
+func (q *Partial) marshal(only int, keys *KeyTable, units int64) ([]byte, error) {
 	w := wire.NewWriter("audit.Partial", partialVersion)
 	names := q.plan.s.splits.Names()
 	w.Int(len(names))
 	for _, n := range names {
 		w.Str(n)
 	}
-	w.Varint(q.units)
+	w.Varint(units)
 	w.Varint(q.started.UnixNano())
-	parts := []any{q.w.keys, q.w.stats, q.w.prof}
-	for _, acc := range q.w.accs {
-		parts = append(parts, acc)
-	}
-	if q.w.prep.index != nil {
-		parts = append(parts, q.w.prep.index)
-	}
+	parts := q.parts()
+	parts[0] = keys
 	w.Int(len(parts))
 	for i, part := range parts {
-		if i >= 3 && i < 3+len(q.w.accs) && q.w.accs[i-3] == nil {
-			w.Bool(false)
+		switch {
+		case i >= 3 && part == nil:
+			w.Uint8(partDisabled)
+			continue
+		case only >= 0 && i != only:
+			w.Uint8(partEmpty)
 			continue
 		}
-		enc, ok := part.(Encodable)
-		if !ok {
-			return nil, fmt.Errorf("%T does not implement audit.Encodable", part)
-		}
-		data, err := enc.MarshalBinary()
+		data, err := part.MarshalBinary()
 		if err != nil {
 			return nil, fmt.Errorf("encode %T: %w", part, err)
 		}
-		w.Bool(true)
+		w.Uint8(partEncoded)
 		w.Blob(data)
 	}
 	return w.Bytes(), nil
@@ -359,26 +440,21 @@ func (q *Partial) unmarshal(data []byte) error {
 	}
 	q.units = r.Varint()
 	q.started = time.Unix(0, r.Varint())
-	parts := []Encodable{q.w.keys, q.w.stats, q.w.prof}
-	for _, acc := range q.w.accs {
-		enc, _ := acc.(Encodable) // nil for a disabled check
-		parts = append(parts, enc)
-	}
-	if q.w.prep.index != nil {
-		parts = append(parts, q.w.prep.index)
-	}
+	parts := q.parts()
 	if n := r.Count(1); r.Err() == nil && n != len(parts) {
 		return fmt.Errorf("%d parts encoded, this run has %d: another set of checks?", n, len(parts))
 	}
-	for _, part := range parts {
-		present := r.Bool()
+	for i, part := range parts {
+		how := r.Uint8()
 		if r.Err() != nil {
 			break
 		}
-		if present != (part != nil) {
+		switch {
+		case how > partEmpty:
+			return fmt.Errorf("part %d: unknown encoding %d", i, how)
+		case (how == partDisabled) != (part == nil):
 			return errors.New("a check is enabled in one run and not in the other")
-		}
-		if part == nil {
+		case how != partEncoded:
 			continue
 		}
 		if err := part.UnmarshalBinary(r.Blob()); err != nil {

@@ -67,3 +67,17 @@ func (t *KeyTable) Merge(other *KeyTable) {
 	}
 	other.Keys = nil
 }
+
+// cut moves the keys of t into n tables by key (a key's table is its
+// Lo % n), leaving t empty.
+func (t *KeyTable) cut(n int) []*KeyTable {
+	out := make([]*KeyTable, n)
+	for i := range out {
+		out[i] = &KeyTable{Keys: make(map[norm.Key]KeyStats, len(t.Keys)/n)}
+	}
+	for k, s := range t.Keys {
+		out[k.Lo%uint64(n)].Keys[k] = s
+	}
+	t.Keys = map[norm.Key]KeyStats{}
+	return out
+}

@@ -35,8 +35,10 @@ func newPlan(t testing.TB, fx fixture, cfg *audit.Config, mem memory.Allocator) 
 // between them): units from a launcher, split names found by three
 // processes, units dealt at random to k consumers that fold their units
 // and encode their state, one merger decoding every part in a shuffled
-// order, and a finisher.
-func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64) *audit.Report {
+// order, and a finisher. With pieces, every encoded state is cut into
+// pieces (MarshalPieces), the pieces of each index merge in a merger of
+// their own (a keyed combine), and the finisher merges the merged pieces.
+func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64, pieces bool) *audit.Report {
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -102,11 +104,7 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 				t.Fatal(err)
 			}
 			if i%5 == 0 { // some units travel alone
-				data, err := q.MarshalBinary()
-				if err != nil {
-					t.Fatal(err)
-				}
-				encoded = append(encoded, data)
+				encoded = append(encoded, encode(t, q, pieces)...)
 				q.Close()
 				continue
 			}
@@ -114,19 +112,19 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 				t.Fatal(err)
 			}
 		}
-		data, err := acc.MarshalBinary()
-		if err != nil {
-			t.Fatal(err)
-		}
+		encoded = append(encoded, encode(t, acc, pieces)...)
 		acc.Close()
-		encoded = append(encoded, data)
 	}
 
 	merger := newPlan(t, fx, cfg, mem)
 	finisher := newPlan(t, fx, cfg, mem)
 	if merger.NeedsSplits() {
 		// As a combiner does: from the state it is given.
-		names, err := audit.SplitsOf(encoded[len(encoded)-1])
+		last := encoded[len(encoded)-1]
+		if pieces {
+			last = last[1:]
+		}
+		names, err := audit.SplitsOf(last)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,15 +137,76 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 		}
 	}
 	rng.Shuffle(len(encoded), func(i, j int) { encoded[i], encoded[j] = encoded[j], encoded[i] })
+	var data []byte
+	if !pieces {
+		data = mergeTree(t, merger, encoded)
+	} else {
+		// A merger per piece index (a combine keyed by it), then the
+		// finisher's merge of the merged pieces.
+		n := merger.Pieces()
+		byPiece := make([][][]byte, n)
+		for _, e := range encoded {
+			byPiece[e[0]] = append(byPiece[e[0]], e[1:])
+		}
+		var merged [][]byte
+		for i, group := range byPiece {
+			if len(group) == 0 {
+				t.Fatalf("no state for piece %d", i)
+			}
+			merged = append(merged, mergeTree(t, newPlanLike(t, fx, cfg, mem, merger), group))
+		}
+		rng.Shuffle(len(merged), func(i, j int) { merged[i], merged[j] = merged[j], merged[i] })
+		data = mergeTree(t, merger, merged)
+	}
+	merged, err := finisher.DecodePartial(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.Units() != int64(len(units)) {
+		t.Errorf("merged state holds %d units, want %d", merged.Units(), len(units))
+	}
+	rep, err := finisher.Finish(t.Context(), merged, digests)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// encode encodes q whole, or cut into pieces, each prefixed with its
+// piece index (one byte).
+func encode(t *testing.T, q *audit.Partial, pieces bool) [][]byte {
+	t.Helper()
+	if !pieces {
+		data, err := q.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return [][]byte{data}
+	}
+	cut, err := q.MarshalPieces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([][]byte, len(cut))
+	for i, data := range cut {
+		out[i] = append([]byte{byte(i)}, data...)
+	}
+	return out
+}
+
+// mergeTree decodes encoded partial states with p, merges them in a tree
+// and returns the encoding of the merge.
+func mergeTree(t *testing.T, p *audit.Plan, encoded [][]byte) []byte {
+	t.Helper()
 	var parts []*audit.Partial
 	for _, data := range encoded {
-		q, err := merger.DecodePartial(data)
+		q, err := p.DecodePartial(data)
 		if err != nil {
 			t.Fatal(err)
 		}
 		parts = append(parts, q)
 	}
-	for len(parts) > 1 { // a tree of merges
+	for len(parts) > 1 {
 		var next []*audit.Partial
 		for i := 0; i < len(parts); i += 2 {
 			if i+1 < len(parts) {
@@ -164,18 +223,19 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 		t.Fatal(err)
 	}
 	parts[0].Close()
-	merged, err := finisher.DecodePartial(data)
-	if err != nil {
-		t.Fatal(err)
+	return data
+}
+
+// newPlanLike makes another process's Plan with the split names of p.
+func newPlanLike(t *testing.T, fx fixture, cfg *audit.Config, mem memory.Allocator, p *audit.Plan) *audit.Plan {
+	t.Helper()
+	q := newPlan(t, fx, cfg, mem)
+	if q.NeedsSplits() {
+		if err := q.FixSplits(p.Splits()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if merged.Units() != int64(len(units)) {
-		t.Errorf("merged state holds %d units, want %d", merged.Units(), len(units))
-	}
-	rep, err := finisher.Finish(t.Context(), merged, digests)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rep
+	return q
 }
 
 // TestDistributed checks that the stages of a distributed run (Plan) in
@@ -187,10 +247,12 @@ func TestDistributed(t *testing.T) {
 			want := run(t, fx, cfg, nil)
 			want.Run = audit.RunInfo{}
 			for _, k := range []int{1, 3} {
-				got := distributed(t, fx, cfg, k, uint64(k))
-				got.Run = audit.RunInfo{}
-				if a, b := jsonOf(t, got), jsonOf(t, want); a != b {
-					t.Errorf("%d consumers: the report differs from Run's:\n%s", k, diff(a, b))
+				for _, pieces := range []bool{false, true} {
+					got := distributed(t, fx, cfg, k, uint64(k), pieces)
+					got.Run = audit.RunInfo{}
+					if a, b := jsonOf(t, got), jsonOf(t, want); a != b {
+						t.Errorf("%d consumers, pieces %v: the report differs from Run's:\n%s", k, pieces, diff(a, b))
+					}
 				}
 			}
 		})
@@ -248,7 +310,7 @@ func TestRemoteInputs(t *testing.T) {
 				if k == 0 {
 					got = run(t, fx, &remote, nil)
 				} else {
-					got = distributed(t, fx, &remote, k, 5)
+					got = distributed(t, fx, &remote, k, 5, true)
 				}
 				got.Run = audit.RunInfo{}
 				if a := jsonOf(t, got); a != local {

@@ -33,9 +33,11 @@ func init() {
 	register.Emitter2[int, string]()
 	register.DoFn3x1[context.Context, []byte, func(string), error](&splitNamesFn{})
 	register.Emitter1[string]()
-	register.DoFn4x1[context.Context, []byte, func(*string) bool, func([]byte), error](&consumeFn{})
+	register.DoFn4x1[context.Context, []byte, func(*string) bool, func(int, []byte), error](&consumeFn{})
+	register.Emitter2[int, []byte]()
 	register.Iter1[string]()
-	register.DoFn3x1[context.Context, []byte, func(*int, *string) bool, error](&finishFn{})
+	register.DoFn4x1[context.Context, []byte, func(*int, *[]byte) bool, func(*int, *string) bool, error](&finishFn{})
+	register.Iter2[int, []byte]()
 	register.Iter2[int, string]()
 	register.Combiner3[*accumulator, []byte, []byte](&combineFn{})
 	beam.RegisterCoder(reflect.TypeOf((*accumulator)(nil)), encodeAccumulator, decodeAccumulator)
@@ -199,12 +201,13 @@ func (f *splitNamesFn) ProcessElement(ctx context.Context, data []byte, emit fun
 	return nil
 }
 
-// consumeFn consumes a unit into encoded partial state.
+// consumeFn consumes a unit into encoded partial state, in pieces.
 type consumeFn struct{ Job Job }
 
 // ProcessElement consumes one unit with the run's split names (a side
-// input) and emits its encoded partial state.
-func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func(*string) bool, emit func([]byte)) error {
+// input) and emits its encoded partial state cut into pieces
+// (audit.Partial.MarshalPieces), each keyed by its piece index.
+func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func(*string) bool, emit func(int, []byte)) error {
 	var names []string
 	var n string
 	for splits(&n) {
@@ -223,11 +226,13 @@ func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func
 		return err
 	}
 	defer q.Close()
-	enc, err := q.MarshalBinary()
+	pieces, err := q.MarshalPieces()
 	if err != nil {
 		return err
 	}
-	emit(enc)
+	for i, piece := range pieces {
+		emit(i, piece)
+	}
 	return nil
 }
 
@@ -322,18 +327,32 @@ func (f *combineFn) ExtractOutput(a *accumulator) ([]byte, error) {
 	return encodeAccumulator(a)
 }
 
-// finishFn makes the report from the merged state and writes its files.
+// finishFn makes the report from the merged pieces of state and writes
+// its files.
 type finishFn struct{ Job Job }
 
-// ProcessElement finishes the audit (audit.Plan.Finish, which reads the
-// inputs again in this worker when rows must be revisited), compares with
-// the baseline when there is one, and writes the report files of the
-// config's formats into its out folder, as audit run does.
-func (f *finishFn) ProcessElement(ctx context.Context, merged []byte, digests func(*int, *string) bool) error {
+// ProcessElement (on the pipeline's one impulse) merges the merged pieces
+// of state (a side input, keyed by piece index), finishes the audit
+// (audit.Plan.Finish, which reads the inputs again in this worker when
+// rows must be revisited), compares with the baseline when there is one,
+// and writes the report files of the config's formats into its out
+// folder, as audit run does.
+func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*int, *[]byte) bool, digests func(*int, *string) bool) error {
+	var index int
+	var piece []byte
+	var merged [][]byte
+	seen := map[int]bool{}
+	for pieces(&index, &piece) {
+		if seen[index] {
+			return fmt.Errorf("finish: piece %d of the state came twice", index)
+		}
+		seen[index] = true
+		merged = append(merged, piece)
+	}
 	if len(merged) == 0 {
 		return errors.New("finish: no partial state reached the last step")
 	}
-	names, err := audit.SplitsOf(merged)
+	names, err := audit.SplitsOf(merged[0])
 	if err != nil {
 		return err
 	}
@@ -359,9 +378,23 @@ func (f *finishFn) ProcessElement(ctx context.Context, merged []byte, digests fu
 	for digests(&i, &d) {
 		sha[i] = d
 	}
-	q, err := p.DecodePartial(merged)
+	if len(merged) != p.Pieces() {
+		return fmt.Errorf("finish: %d pieces of state reached the last step, the run has %d", len(merged), p.Pieces())
+	}
+	q, err := p.DecodePartial(merged[0])
 	if err != nil {
 		return err
+	}
+	for _, piece := range merged[1:] {
+		o, err := p.DecodePartial(piece)
+		if err != nil {
+			q.Close()
+			return err
+		}
+		if err := q.Merge(o); err != nil {
+			q.Close()
+			return err
+		}
 	}
 	baseline, err := cli.ReadBaseline(cfg)
 	if err != nil {
@@ -425,8 +458,13 @@ func writeReports(ctx context.Context, cfg *audit.Config, rep *audit.Report) err
 //
 // The pipeline: file indexes → units (and digests) → reshuffle → [split
 // names of every unit → distinct] → consume each unit (split names as a
-// side input) → encoded partial state → one Combine (combineFn) → finish
-// (digests as a side input), which writes the report files.
+// side input) → encoded partial state in pieces, keyed by piece index (see
+// audit.Partial.MarshalPieces: the key table in audit.KeyShards shards by
+// key, the statistics, the profile, each check's accumulator, the
+// near-duplicate index) → CombinePerKey (combineFn): each piece merges on
+// its own, the pieces in parallel → finish (the merged pieces and the
+// digests as side inputs), which merges the pieces and writes the report
+// files.
 func Build(s beam.Scope, job Job, plan *audit.Plan) {
 	files := make([]int, plan.Files())
 	for i := range files {
@@ -442,7 +480,8 @@ func Build(s beam.Scope, job Job, plan *audit.Plan) {
 	} else {
 		names = beam.CreateList(s.Scope("splits-from-inputs"), plan.Splits())
 	}
-	partials := beam.ParDo(s.Scope("consume"), &consumeFn{Job: job}, units, beam.SideInput{Input: names})
-	merged := beam.Combine(s.Scope("merge"), &combineFn{Job: job}, partials)
-	beam.ParDo0(s.Scope("finish"), &finishFn{Job: job}, merged, beam.SideInput{Input: digests})
+	pieces := beam.ParDo(s.Scope("consume"), &consumeFn{Job: job}, units, beam.SideInput{Input: names})
+	merged := beam.CombinePerKey(s.Scope("merge"), &combineFn{Job: job}, pieces)
+	beam.ParDo0(s.Scope("finish"), &finishFn{Job: job}, beam.Impulse(s.Scope("finish")),
+		beam.SideInput{Input: merged}, beam.SideInput{Input: digests})
 }
