@@ -469,7 +469,8 @@ func (q *Partial) unmarshal(data []byte) error {
 // SHA-256 its Units returned. When a check revisits rows or findings are
 // asked for, it first reads every input again, in this process, to record
 // its rows (see Plan), and checks every file still has its digest. merged
-// is closed. Report.Run.Workers is the number of units consumed.
+// is closed. Report.Run.Workers is the number of units consumed;
+// Report.Run.Stages times the finish's stages only.
 func (p *Plan) Finish(ctx context.Context, merged *Partial, digests map[int]string) (*Report, error) {
 	defer merged.Close()
 	if merged.plan != p {
@@ -486,6 +487,7 @@ func (p *Plan) Finish(ctx context.Context, merged *Partial, digests map[int]stri
 	if n := merged.units; n == 0 {
 		return nil, errors.New("finish: the merged state holds no unit")
 	}
+	clock := newStageClock(p.now, p.now())
 	var spills []*spill
 	defer func() {
 		for _, sp := range spills {
@@ -522,11 +524,13 @@ func (p *Plan) Finish(ctx context.Context, merged *Partial, digests map[int]stri
 				return nil, &source.Error{File: in.ref.Path, Err: fmt.Errorf("SHA-256 %s on the second read, %s on the first: the file changed during the run", d, sha[i])}
 			}
 		}
+		clock.lap("reread")
 	}
-	rep, err := p.s.report(ctx, merged.w, spills, sha)
+	rep, err := p.s.report(ctx, merged.w, spills, sha, clock)
 	if rep != nil {
 		started := merged.started
-		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: p.now().Sub(started).Milliseconds(), Workers: int(merged.units), Bytes: p.s.bytes()}
+		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: p.now().Sub(started).Milliseconds(), Workers: int(merged.units), Bytes: p.s.bytes(),
+			Stages: clock.stages}
 	}
 	return rep, err
 }

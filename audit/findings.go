@@ -107,10 +107,10 @@ func searchText(accs []Accumulator, sum *Summary) {
 	}
 }
 
-// revisit answers the checks' questions to the near-duplicate index, then
-// feeds every spilled row to the accumulators that revisit rows.
+// revisit feeds every spilled row to the accumulators that revisit rows,
+// after searchText has answered their questions to the near-duplicate
+// index.
 func revisit(spills []*spill, accs []Accumulator, sum *Summary) error {
-	searchText(accs, sum)
 	var fns []func(*RowRecord)
 	for _, acc := range accs {
 		if r, ok := acc.(Revisitor); ok {

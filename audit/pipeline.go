@@ -79,6 +79,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		now = time.Now
 	}
 	started := now()
+	clock := newStageClock(now, started)
 	s, err := setup(ctx, cfg, opts)
 	defer s.close()
 	if err != nil {
@@ -119,6 +120,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 	if opts.Progress != nil {
 		opts.Progress.Start(s.bytes())
 	}
+	clock.lap("open")
 	if opts.Parts != nil {
 		if err := opts.Parts.stream(ctx, s.inputs, ws, s.mem, opts.Progress); err != nil {
 			return nil, err
@@ -130,6 +132,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 		return nil, err
 	}
 
+	clock.lap("read")
 	// Merge every worker into the first.
 	all := ws[0]
 	for _, w := range ws[1:] {
@@ -137,13 +140,14 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 			return nil, err
 		}
 	}
+	clock.lap("merge")
 	digests := make([]string, len(s.inputs))
 	for i, in := range s.inputs {
 		digests[i] = in.src.SHA256()
 	}
-	rep, err := s.report(ctx, all, spills, digests)
+	rep, err := s.report(ctx, all, spills, digests, clock)
 	if rep != nil {
-		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: now().Sub(started).Milliseconds(), Workers: workers, Bytes: s.bytes()}
+		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: now().Sub(started).Milliseconds(), Workers: workers, Bytes: s.bytes(), Stages: clock.stages}
 	}
 	return rep, err
 }
@@ -299,7 +303,7 @@ func (s *runSetup) needSpill(w *worker) bool {
 // revisits the spilled rows, takes every check's result, describes the
 // dataset and its inputs (digests[i] is the SHA-256 of input i) and
 // decides the verdict. The caller fills in Report.Run.
-func (s *runSetup) report(ctx context.Context, all *worker, spills []*spill, digests []string) (*Report, error) {
+func (s *runSetup) report(ctx context.Context, all *worker, spills []*spill, digests []string, clock *stageClock) (*Report, error) {
 	cfg, inputs := s.cfg, s.inputs
 	for _, in := range inputs {
 		for _, p := range in.src.Problems() {
@@ -331,9 +335,12 @@ func (s *runSetup) report(ctx context.Context, all *worker, spills []*spill, dig
 		Config:        cfg,
 		Checks:        []CheckResult{},
 	}
+	searchText(all.accs, sum)
+	clock.lap("search")
 	if err := revisit(spills, all.accs, sum); err != nil {
 		return nil, err
 	}
+	clock.lap("revisit")
 	for i, spec := range s.opts.Specs {
 		rep.Checks = append(rep.Checks, result(spec, s.envs[i], all.accs[i], sum))
 	}
@@ -368,6 +375,7 @@ func (s *runSetup) report(ctx context.Context, all *worker, spills []*spill, dig
 			return nil, err
 		}
 	}
+	clock.lap("results")
 	if err := checkBadRows(cfg, rep.Dataset, rep.Problems); err != nil {
 		rep.Verdict = NotReady
 		rep.Reason = "could not audit: " + err.Error()

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
@@ -485,5 +486,32 @@ func TestNoRowKeyIsAConfigError(t *testing.T) {
 	var ce *audit.ConfigError
 	if !errors.As(err, &ce) || ce.Key != "text" {
 		t.Errorf("err = %v, want a config error on text", err)
+	}
+}
+
+// TestRunStages checks the stage timings of a run against a clock that
+// moves one second each time it is read: the stages come in order, each
+// one second long, and add up to the run's duration.
+func TestRunStages(t *testing.T) {
+	dir := t.TempDir()
+	cfg := audit.DefaultConfig()
+	cfg.Inputs = []string{write(t, dir, "data.csv", handCounted)}
+	cfg.Label, cfg.Text, cfg.Split, cfg.IDs = "label", "text", "split", []string{"id"}
+	cfg.TrainSplit = "train"
+	cfg.MaxBadRows = "10%" // 1 of 12 rows is malformed
+	reads := 0
+	start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	now := func() time.Time {
+		reads++
+		return start.Add(time.Duration(reads-1) * time.Second)
+	}
+	rep := run(t, cfg, audit.RunOptions{Now: now, Findings: true})
+	want := []audit.Stage{{Name: "open", MS: 1000}, {Name: "read", MS: 1000}, {Name: "merge", MS: 1000},
+		{Name: "search", MS: 1000}, {Name: "revisit", MS: 1000}, {Name: "results", MS: 1000}}
+	if !reflect.DeepEqual(rep.Run.Stages, want) {
+		t.Errorf("stages %+v, want %+v", rep.Run.Stages, want)
+	}
+	if rep.Run.DurationMS != 7000 || !rep.Run.StartedAt.Equal(start) {
+		t.Errorf("run started %v and took %d ms; want %v and 7000 ms (the stages, then the end)", rep.Run.StartedAt, rep.Run.DurationMS, start)
 	}
 }

@@ -252,4 +252,42 @@ type RunInfo struct {
 	DurationMS int64     `json:"duration_ms"`
 	Workers    int       `json:"workers"`
 	Bytes      int64     `json:"bytes"`
+	// Stages is the wall time of each stage of the run, in order; they
+	// add up to DurationMS, give or take a millisecond per stage.
+	Stages []Stage `json:"stages,omitempty"`
+}
+
+// Stage is the wall time of one stage of a run. The stages of audit run:
+// "open" (config, inputs' headers and footers, column roles), "read" (one
+// pass over every row: parsing, preparing, every check's accumulators;
+// parallel), "merge" (the workers' state into one), "search" (the
+// near-duplicate index's search, parallel), "revisit" (the recorded rows
+// again, for the checks that revisit rows and for findings) and "results"
+// (each check's result, the dataset's description, the verdict). A
+// distributed run's finish has "reread" (the inputs read again to record
+// their rows) in place of "open", "read" and "merge".
+type Stage struct {
+	Name string `json:"name"`
+	MS   int64  `json:"ms"`
+}
+
+// stageClock times the stages of a run.
+type stageClock struct {
+	now    func() time.Time
+	last   time.Time
+	stages []Stage
+}
+
+func newStageClock(now func() time.Time, start time.Time) *stageClock {
+	return &stageClock{now: now, last: start}
+}
+
+// lap ends the stage name at the current time.
+func (c *stageClock) lap(name string) {
+	if c == nil {
+		return
+	}
+	t := c.now()
+	c.stages = append(c.stages, Stage{Name: name, MS: t.Sub(c.last).Milliseconds()})
+	c.last = t
 }

@@ -169,6 +169,13 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 	if err != nil {
 		t.Fatal(err)
 	}
+	var stages []string
+	for _, st := range rep.Run.Stages {
+		stages = append(stages, st.Name)
+	}
+	if want := []string{"reread", "search", "revisit", "results"}; !slices.Equal(stages, want) {
+		t.Errorf("the finish's stages are %q, want %q", stages, want)
+	}
 	return rep
 }
 
