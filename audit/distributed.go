@@ -26,7 +26,9 @@ import (
 //     split column the names come from the inputs and are fixed by NewPlan.
 //  3. Consume, once per unit, in any process, in any order: a Partial.
 //  4. Partial.MarshalBinary, Plan.DecodePartial and Partial.Merge, in any
-//     grouping and order, down to one Partial holding every unit.
+//     grouping and order, down to one Partial holding every unit. Or
+//     Partial.MarshalPieces: the pieces of each index merge on their own
+//     (a merge keyed by piece), then the merged pieces into one Partial.
 //  5. Finish, in one process, with the files' digests: the report, as Run
 //     makes it.
 //
