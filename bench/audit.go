@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // AuditVariant is one way of running the audit.
@@ -110,6 +111,12 @@ var auditOK = []int{0, 1}
 
 // reportJSON is the part of report.json the harness compares.
 type reportJSON struct {
+	Run struct {
+		Stages []struct {
+			Name string `json:"name"`
+			MS   int64  `json:"ms"`
+		} `json:"stages"`
+	} `json:"run"`
 	Dataset struct {
 		RowsRead *int64 `json:"rows_read"`
 	} `json:"dataset"`
@@ -118,6 +125,19 @@ type reportJSON struct {
 		Status  string          `json:"status"`
 		Metrics json.RawMessage `json:"metrics"`
 	} `json:"checks"`
+}
+
+// auditStages reads the stages of the run from report.json.
+func auditStages(report []byte) ([]Stage, error) {
+	var r reportJSON
+	if err := json.Unmarshal(report, &r); err != nil {
+		return nil, fmt.Errorf("read report.json: %w", err)
+	}
+	var out []Stage
+	for _, st := range r.Run.Stages {
+		out = append(out, Stage{Name: st.Name, Wall: time.Duration(st.MS) * time.Millisecond})
+	}
+	return out, nil
 }
 
 // auditAnswers reads from report.json the audit's answers to the queries

@@ -21,6 +21,15 @@ type Measurement struct {
 	PeakRSS int64
 	// User and Sys are the CPU times the child used.
 	User, Sys time.Duration
+	// Stages are the wall times of the audit's stages, from its report
+	// (run.stages); none for other children.
+	Stages []Stage
+}
+
+// Stage is the wall time of one stage of an audit run.
+type Stage struct {
+	Name string
+	Wall time.Duration
 }
 
 // fromRusage reads a Measurement's resource figures from a rusage filled by

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"reflect"
 	"context"
 	"errors"
 	"os"
@@ -29,7 +30,7 @@ func TestFromRusage(t *testing.T) {
 	}
 	got := fromRusage(ru, 3*time.Second)
 	want := Measurement{Wall: 3 * time.Second, PeakRSS: 1500 * 1024, User: 2500 * time.Millisecond, Sys: 250 * time.Millisecond}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("fromRusage = %+v, want %+v", got, want)
 	}
 }

@@ -395,6 +395,9 @@ func (h *harness) auditRun(key TaskKey, cfg string, v AuditVariant) func(context
 		if err != nil {
 			return nil, m, err
 		}
+		if m.Stages, err = auditStages(rep); err != nil {
+			return nil, m, err
+		}
 		if !h.opt.Keep {
 			os.RemoveAll(out)
 		}

@@ -270,6 +270,15 @@ func targets(sizes []SizeResults, scaling bool) []Target {
 				ratio := a1.Median.Seconds() / a.Median.Seconds()
 				out = append(out, Target{fmt.Sprintf("%s: %s ÷ %s = %.2f×", text, formatSeconds(a1.Median), formatSeconds(a.Median), ratio), status(ratio >= 1.7)})
 			}
+			text = fmt.Sprintf("(4) %s, CSV: the CPU-bound stages (%s) with --workers 1 ÷ default workers ≥ 1.7", rows, strings.Join(cpuStages, " + "))
+			c1, ok1 := stageSum(a1, cpuStages)
+			c, ok := stageSum(a, cpuStages)
+			if !ok1 || !ok || c <= 0 {
+				out = append(out, Target{text, "not measured"})
+			} else {
+				ratio := c1.Seconds() / c.Seconds()
+				out = append(out, Target{fmt.Sprintf("%s: %s ÷ %s = %.2f×", text, formatSeconds(c1), formatSeconds(c), ratio), status(ratio >= 1.7)})
+			}
 		}
 	}
 	if !slices.ContainsFunc(sizes, func(s SizeResults) bool { return s.Rows == targetRows }) {
@@ -407,6 +416,7 @@ func (r *Results) renderSize(b *strings.Builder, s SizeResults) {
 			}
 			b.WriteString("\n")
 		}
+		renderStages(b, s)
 	}
 	if len(s.Queries) > 0 {
 		b.WriteString("\n| engine |")
@@ -581,4 +591,69 @@ func cut(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
+}
+
+// renderStages writes the median wall time of each stage of every audit
+// task of s (from the reports' run.stages), when the audit reported them.
+func renderStages(b *strings.Builder, s SizeResults) {
+	var names []string
+	type row struct {
+		title  string
+		stages map[string]time.Duration
+	}
+	var rows []row
+	for _, v := range s.Variants {
+		for _, f := range s.Formats {
+			sum, ok := s.Summaries[TaskKey{s.Rows, f, "audit", v.Key}]
+			if !ok || len(sum.Stages) == 0 {
+				continue
+			}
+			r := row{title: fmt.Sprintf("%s, %s", v.Title, formatName(f)), stages: map[string]time.Duration{}}
+			for _, st := range sum.Stages {
+				if !slices.Contains(names, st.Name) {
+					names = append(names, st.Name)
+				}
+				r.stages[st.Name] = st.Wall
+			}
+			rows = append(rows, r)
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\nWhere the audit's time goes: the median of each stage (`run.stages` of report.json; docs/report.md says what each does).\n")
+	b.WriteString("\n| audit stages |")
+	for _, n := range names {
+		fmt.Fprintf(b, " %s |", n)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---|", len(names)) + "\n")
+	for _, r := range rows {
+		fmt.Fprintf(b, "| %s |", r.title)
+		for _, n := range names {
+			if d, ok := r.stages[n]; ok {
+				fmt.Fprintf(b, " %s |", formatSeconds(d))
+			} else {
+				b.WriteString(" — |")
+			}
+		}
+		b.WriteString("\n")
+	}
+}
+
+// cpuStages are the stages of an audit run that run on every worker: the
+// ones target 4 is about.
+var cpuStages = []string{"read", "search"}
+
+// stageSum is the total median wall time of the named stages of sum, and
+// whether it has them all.
+func stageSum(sum Summary, names []string) (time.Duration, bool) {
+	var total time.Duration
+	for _, n := range names {
+		i := slices.IndexFunc(sum.Stages, func(st Stage) bool { return st.Name == n })
+		if i < 0 {
+			return 0, false
+		}
+		total += sum.Stages[i].Wall
+	}
+	return total, true
 }
