@@ -1,10 +1,10 @@
 package main
 
 import (
-	"reflect"
 	"context"
 	"errors"
 	"os"
+	"reflect"
 	"syscall"
 	"testing"
 	"time"
