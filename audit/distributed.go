@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"runtime"
 	"slices"
 	"time"
@@ -256,6 +257,12 @@ func (q *Partial) Units() int64 { return q.units }
 
 // Consume decodes one work unit into a new Partial.
 func (p *Plan) Consume(ctx context.Context, u WorkUnit) (*Partial, error) {
+	return p.consume(ctx, u, func(*worker) bool { return false })
+}
+
+// consume is Consume, recording the unit's rows in a spill when record
+// says so.
+func (p *Plan) consume(ctx context.Context, u WorkUnit, record func(*worker) bool) (*Partial, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -267,7 +274,16 @@ func (p *Plan) Consume(ctx context.Context, u WorkUnit) (*Partial, error) {
 	if err != nil {
 		return nil, err
 	}
+	if record(q.w) {
+		if q.w.spill, err = newSpill(); err != nil {
+			q.Close()
+			return nil, err
+		}
+	}
 	if _, err := q.w.consume(work{in: in, unit: su}, p.s.mem); err != nil {
+		if q.w.spill != nil {
+			q.w.spill.close()
+		}
 		q.Close()
 		return nil, err
 	}
@@ -474,6 +490,65 @@ func (q *Partial) unmarshal(data []byte) error {
 // is closed. Report.Run.Workers is the number of units consumed;
 // Report.Run.Stages times the finish's stages only.
 func (p *Plan) Finish(ctx context.Context, merged *Partial, digests map[int]string) (*Report, error) {
+	return p.finish(ctx, merged, digests, func(spills []*spill) error {
+		// Workers that only prepare rows and record them: no accumulator,
+		// no near-duplicate index.
+		ws := make([]*worker, len(spills))
+		for i := range ws {
+			ws[i] = &worker{
+				prep:  newPreparer(p.s.cfg, p.s.columns, p.s.lay, p.s.splits),
+				keys:  NewKeyTable(),
+				stats: newRunStats(len(p.s.inputs), len(p.s.columns)),
+				prof:  newProfile(len(p.s.roles.Segments)),
+				spill: spills[i],
+			}
+		}
+		if err := stream(ctx, p.s.inputs, ws, p.s.mem, nil); err != nil {
+			return err
+		}
+		for i, in := range p.s.inputs {
+			if d := in.src.SHA256(); d != digests[i] {
+				return &source.Error{File: in.ref.Path, Err: fmt.Errorf("SHA-256 %s on the second read, %s on the first: the file changed during the run", d, digests[i])}
+			}
+		}
+		return nil
+	}, "reread")
+}
+
+// FinishRecords is Finish with the row records of every unit, as
+// ConsumeRecords returned them (in any order), instead of a second read of
+// the inputs: a finishing process that gets the records reads no input
+// row. records must hold the records of every unit merged, once each (a
+// count that differs from the units merged is an error);
+// Report.Run.Stages has "records" (writing them down) in place of
+// "reread".
+func (p *Plan) FinishRecords(ctx context.Context, merged *Partial, digests map[int]string, records iter.Seq[[]byte]) (*Report, error) {
+	return p.finish(ctx, merged, digests, func(spills []*spill) error {
+		i := 0
+		for data := range records {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r := wire.NewReader(data, "audit.Records", recordsVersion)
+			raw := r.Blob()
+			if err := r.Finish(); err != nil {
+				return fmt.Errorf("decode row records: %w", err)
+			}
+			if err := spills[i%len(spills)].write(raw); err != nil {
+				return err
+			}
+			i++
+		}
+		if int64(i) != merged.units {
+			return fmt.Errorf("finish: the row records of %d units, the state holds %d", i, merged.units)
+		}
+		return nil
+	}, "records")
+}
+
+// finish is Finish and FinishRecords: record fills the spills with the
+// rows' records when the run needs them; its stage is named stage.
+func (p *Plan) finish(ctx context.Context, merged *Partial, digests map[int]string, record func([]*spill) error, stage string) (*Report, error) {
 	defer merged.Close()
 	if merged.plan != p {
 		return nil, errors.New("finish: the partial state belongs to another Plan: decode it with this one's DecodePartial")
@@ -501,32 +576,17 @@ func (p *Plan) Finish(ctx context.Context, merged *Partial, digests map[int]stri
 		if workers <= 0 {
 			workers = runtime.GOMAXPROCS(0)
 		}
-		// Workers that only prepare rows and record them: no accumulator,
-		// no near-duplicate index.
-		ws := make([]*worker, workers)
-		for i := range ws {
+		for range workers {
 			sp, err := newSpill()
 			if err != nil {
 				return nil, err
 			}
 			spills = append(spills, sp)
-			ws[i] = &worker{
-				prep:  newPreparer(p.s.cfg, p.s.columns, p.s.lay, p.s.splits),
-				keys:  NewKeyTable(),
-				stats: newRunStats(len(p.s.inputs), len(p.s.columns)),
-				prof:  newProfile(len(p.s.roles.Segments)),
-				spill: sp,
-			}
 		}
-		if err := stream(ctx, p.s.inputs, ws, p.s.mem, nil); err != nil {
+		if err := record(spills); err != nil {
 			return nil, err
 		}
-		for i, in := range p.s.inputs {
-			if d := in.src.SHA256(); d != sha[i] {
-				return nil, &source.Error{File: in.ref.Path, Err: fmt.Errorf("SHA-256 %s on the second read, %s on the first: the file changed during the run", d, sha[i])}
-			}
-		}
-		clock.lap("reread")
+		clock.lap(stage)
 	}
 	rep, err := p.s.report(ctx, merged.w, spills, sha, clock)
 	if rep != nil {
@@ -535,6 +595,33 @@ func (p *Plan) Finish(ctx context.Context, merged *Partial, digests map[int]stri
 			Stages: clock.stages}
 	}
 	return rep, err
+}
+
+// recordsVersion is the format version of the row records ConsumeRecords
+// returns.
+const recordsVersion = 1
+
+// ConsumeRecords is Consume that also returns the unit's row records, for
+// FinishRecords: nil when the run records no rows (no check revisits rows
+// and no findings are asked for).
+func (p *Plan) ConsumeRecords(ctx context.Context, u WorkUnit) (*Partial, []byte, error) {
+	q, err := p.consume(ctx, u, p.s.needSpill)
+	if err != nil {
+		return nil, nil, err
+	}
+	if q.w.spill == nil {
+		return q, nil, nil
+	}
+	raw, err := q.w.spill.contents()
+	q.w.spill.close()
+	q.w.spill = nil
+	if err != nil {
+		q.Close()
+		return nil, nil, err
+	}
+	w := wire.NewWriter("audit.Records", recordsVersion)
+	w.Blob(raw)
+	return q, w.Bytes(), nil
 }
 
 // check that the index stays Encodable: Partial encodes it.

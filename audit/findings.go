@@ -244,6 +244,10 @@ func (s *spill) each(fn func(*RowRecord)) error {
 	}
 }
 
+// maxSpillString bounds a string of a spill record (a label, an id, a cut
+// text): records of another process may be damaged.
+const maxSpillString = 64 << 20
+
 // spillReader decodes spill records, keeping the first error.
 type spillReader struct {
 	r   *bufio.Reader
@@ -284,11 +288,14 @@ func (r *spillReader) byte() byte {
 
 // bytes reads a length-prefixed string into dst's storage.
 func (r *spillReader) bytes(dst []byte) []byte {
-	n := int(r.uvarint())
+	n := r.uvarint()
+	if r.err == nil && n > maxSpillString {
+		r.err = fmt.Errorf("a record's string of %d bytes: the records are damaged", n)
+	}
 	if r.err != nil {
 		return dst
 	}
-	dst = slices.Grow(dst, n)[:n]
+	dst = slices.Grow(dst[:0], int(n))[:n]
 	_, r.err = io.ReadFull(r.r, dst)
 	return dst
 }
@@ -299,6 +306,28 @@ func idStrings(ids [][]byte) []string {
 		out[i] = string(id)
 	}
 	return out
+}
+
+// contents returns every record written so far, in the spill's encoding.
+func (s *spill) contents() ([]byte, error) {
+	if err := s.w.Flush(); err != nil {
+		return nil, fmt.Errorf("findings spill: %w", err)
+	}
+	data, err := os.ReadFile(s.f.Name())
+	if err != nil {
+		return nil, fmt.Errorf("findings spill: %w", err)
+	}
+	return data, nil
+}
+
+// write appends records in the spill's encoding (from contents of another
+// spill, in another process); each reads them back, and fails on damaged
+// ones.
+func (s *spill) write(raw []byte) error {
+	if _, err := s.w.Write(raw); err != nil {
+		return fmt.Errorf("findings spill: %w", err)
+	}
+	return nil
 }
 
 // close removes the spill file.

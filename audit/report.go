@@ -264,8 +264,10 @@ type RunInfo struct {
 // near-duplicate index's search, parallel), "revisit" (the recorded rows
 // again, for the checks that revisit rows and for findings) and "results"
 // (each check's result, the dataset's description, the verdict). A
-// distributed run's finish has "reread" (the inputs read again to record
-// their rows) in place of "open", "read" and "merge".
+// distributed run's finish has "reread" (Plan.Finish: the inputs read
+// again to record their rows) or "records" (Plan.FinishRecords: the
+// records sent by the consumers written down) in place of "open", "read"
+// and "merge".
 type Stage struct {
 	Name string `json:"name"`
 	MS   int64  `json:"ms"`

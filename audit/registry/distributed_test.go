@@ -1,6 +1,7 @@
 package registry_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"math/rand/v2"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"dataready/audit"
 	"dataready/audit/registry"
+	"dataready/audit/wire"
 	"dataready/source"
 	"dataready/source/sourcetest"
 )
@@ -35,10 +37,9 @@ func newPlan(t testing.TB, fx fixture, cfg *audit.Config, mem memory.Allocator) 
 // between them): units from a launcher, split names found by three
 // processes, units dealt at random to k consumers that fold their units
 // and encode their state, one merger decoding every part in a shuffled
-// order, and a finisher. With pieces, every encoded state is cut into
-// pieces (MarshalPieces), the pieces of each index merge in a merger of
-// their own (a keyed combine), and the finisher merges the merged pieces.
-func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64, pieces bool) *audit.Report {
+// order, and a finisher. How says how state and rows travel.
+func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64, how shipping) *audit.Report {
+	pieces := how.pieces
 	t.Helper()
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
@@ -85,7 +86,7 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 		}
 	}
 
-	var encoded [][]byte
+	var encoded, records [][]byte
 	for c := range k {
 		p := newPlan(t, fx, cfg, mem)
 		if p.NeedsSplits() {
@@ -99,7 +100,18 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 			t.Fatal(err)
 		}
 		for i := c; i < len(units); i += k {
-			q, err := p.Consume(t.Context(), units[i])
+			var q *audit.Partial
+			var err error
+			if how.records {
+				var rec []byte
+				q, rec, err = p.ConsumeRecords(t.Context(), units[i])
+				if rec == nil && err == nil {
+					t.Fatal("ConsumeRecords returned no records: the fixtures' runs record rows")
+				}
+				records = append(records, rec)
+			} else {
+				q, err = p.Consume(t.Context(), units[i])
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -165,7 +177,15 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 	if merged.Units() != int64(len(units)) {
 		t.Errorf("merged state holds %d units, want %d", merged.Units(), len(units))
 	}
-	rep, err := finisher.Finish(t.Context(), merged, digests)
+	var rep *audit.Report
+	first := "reread"
+	if how.records {
+		rng.Shuffle(len(records), func(i, j int) { records[i], records[j] = records[j], records[i] })
+		rep, err = finisher.FinishRecords(t.Context(), merged, digests, slices.Values(records))
+		first = "records"
+	} else {
+		rep, err = finisher.Finish(t.Context(), merged, digests)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,10 +193,22 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 	for _, st := range rep.Run.Stages {
 		stages = append(stages, st.Name)
 	}
-	if want := []string{"reread", "search", "revisit", "results"}; !slices.Equal(stages, want) {
+	if want := []string{first, "search", "revisit", "results"}; !slices.Equal(stages, want) {
 		t.Errorf("the finish's stages are %q, want %q", stages, want)
 	}
 	return rep
+}
+
+// shipping is how a simulated distributed run moves its state and rows.
+type shipping struct {
+	// pieces cuts every encoded state into pieces (MarshalPieces): the
+	// pieces of each index merge in a merger of their own (a keyed
+	// combine), and the finisher merges the merged pieces.
+	pieces bool
+	// records ships every unit's row records from its consumer
+	// (ConsumeRecords) to the finisher (FinishRecords), which then reads
+	// no input row.
+	records bool
 }
 
 // encode encodes q whole, or cut into pieces, each prefixed with its
@@ -254,11 +286,11 @@ func TestDistributed(t *testing.T) {
 			want := run(t, fx, cfg, nil)
 			want.Run = audit.RunInfo{}
 			for _, k := range []int{1, 3} {
-				for _, pieces := range []bool{false, true} {
-					got := distributed(t, fx, cfg, k, uint64(k), pieces)
+				for _, how := range []shipping{{}, {pieces: true}, {pieces: true, records: true}} {
+					got := distributed(t, fx, cfg, k, uint64(k), how)
 					got.Run = audit.RunInfo{}
 					if a, b := jsonOf(t, got), jsonOf(t, want); a != b {
-						t.Errorf("%d consumers, pieces %v: the report differs from Run's:\n%s", k, pieces, diff(a, b))
+						t.Errorf("%d consumers, %+v: the report differs from Run's:\n%s", k, how, diff(a, b))
 					}
 				}
 			}
@@ -317,7 +349,7 @@ func TestRemoteInputs(t *testing.T) {
 				if k == 0 {
 					got = run(t, fx, &remote, nil)
 				} else {
-					got = distributed(t, fx, &remote, k, 5, true)
+					got = distributed(t, fx, &remote, k, 5, shipping{pieces: true})
 				}
 				got.Run = audit.RunInfo{}
 				if a := jsonOf(t, got); a != local {
@@ -389,5 +421,95 @@ func TestDistributedSplits(t *testing.T) {
 	}
 	if _, err := other.Finish(t.Context(), q, map[int]string{}); err == nil {
 		t.Error("Finish without digests: no error")
+	}
+}
+
+// TestFinishRecordsDamaged checks that damaged row records (from another
+// process) are an error, never a panic or a report.
+func TestFinishRecordsDamaged(t *testing.T) {
+	fx := fixtures[0]
+	cfg := fx.cfg(t)
+	mem := memory.NewGoAllocator()
+	p := newPlan(t, fx, cfg, mem)
+	var units []audit.WorkUnit
+	digests := map[int]string{}
+	for f := range p.Files() {
+		d, err := p.Units(t.Context(), f, func(u audit.WorkUnit) error { units = append(units, u); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		digests[f] = d
+	}
+	var state []byte
+	var records [][]byte
+	{
+		acc, err := p.NewPartial()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range units {
+			q, rec, err := p.ConsumeRecords(t.Context(), u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			records = append(records, rec)
+			if err := acc.Merge(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if state, err = acc.MarshalBinary(); err != nil {
+			t.Fatal(err)
+		}
+		acc.Close()
+	}
+	finish := func(recs [][]byte) error {
+		merged, err := p.DecodePartial(state)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.FinishRecords(t.Context(), merged, digests, slices.Values(recs))
+		return err
+	}
+	if err := finish(records); err != nil {
+		t.Fatalf("the records as made: %v", err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 40 {
+		damaged := slices.Clone(records)
+		j := rng.IntN(len(damaged))
+		rec := slices.Clone(damaged[j])
+		switch i % 3 {
+		case 0: // cut short
+			rec = rec[:rng.IntN(len(rec))]
+		case 1: // a byte changed past the header
+			k := 16 + rng.IntN(len(rec)-16)
+			rec[k] ^= byte(1 + rng.IntN(255))
+		case 2: // a record whose label claims a terabyte
+			raw := make([]byte, 16)               // key
+			raw = binary.AppendUvarint(raw, 0)    // file
+			raw = binary.AppendUvarint(raw, 2)    // line
+			raw = append(raw, 0)                  // split
+			raw = binary.AppendVarint(raw, 0)     // missing
+			raw = append(raw, make([]byte, 8)...) // class hash
+			raw = binary.AppendUvarint(raw, 1<<40)
+			w := wire.NewWriter("audit.Records", 1)
+			w.Blob(raw)
+			rec = w.Bytes()
+		}
+		damaged[j] = rec
+		err := func() (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Fatalf("damage %d: panic %v", i, r)
+				}
+			}()
+			return finish(damaged)
+		}()
+		// A changed byte inside a label or a text may still decode: then
+		// the report is made from other records, which is what the
+		// sender's bytes say. Cut or overlong records must fail.
+		if err == nil && i%3 != 1 {
+			t.Errorf("damage %d (kind %d): no error", i, i%3)
+		}
 	}
 }

@@ -33,10 +33,11 @@ func init() {
 	register.Emitter2[int, string]()
 	register.DoFn3x1[context.Context, []byte, func(string), error](&splitNamesFn{})
 	register.Emitter1[string]()
-	register.DoFn4x1[context.Context, []byte, func(*string) bool, func(int, []byte), error](&consumeFn{})
+	register.DoFn5x1[context.Context, []byte, func(*string) bool, func(int, []byte), func([]byte), error](&consumeFn{})
 	register.Emitter2[int, []byte]()
 	register.Iter1[string]()
-	register.DoFn4x1[context.Context, []byte, func(*int, *[]byte) bool, func(*int, *string) bool, error](&finishFn{})
+	register.DoFn5x1[context.Context, []byte, func(*int, *[]byte) bool, func(*int, *string) bool, func(*[]byte) bool, error](&finishFn{})
+	register.Iter1[[]byte]()
 	register.Iter2[int, []byte]()
 	register.Iter2[int, string]()
 	register.Combiner3[*accumulator, []byte, []byte](&combineFn{})
@@ -206,8 +207,9 @@ type consumeFn struct{ Job Job }
 
 // ProcessElement consumes one unit with the run's split names (a side
 // input) and emits its encoded partial state cut into pieces
-// (audit.Partial.MarshalPieces), each keyed by its piece index.
-func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func(*string) bool, emit func(int, []byte)) error {
+// (audit.Partial.MarshalPieces), each keyed by its piece index, and its
+// row records (audit.Plan.ConsumeRecords) when the run records rows.
+func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func(*string) bool, emit func(int, []byte), records func([]byte)) error {
 	var names []string
 	var n string
 	for splits(&n) {
@@ -221,11 +223,14 @@ func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func
 	if err != nil {
 		return err
 	}
-	q, err := p.Consume(ctx, u)
+	q, rec, err := p.ConsumeRecords(ctx, u)
 	if err != nil {
 		return err
 	}
 	defer q.Close()
+	if rec != nil {
+		records(rec)
+	}
 	pieces, err := q.MarshalPieces()
 	if err != nil {
 		return err
@@ -332,12 +337,12 @@ func (f *combineFn) ExtractOutput(a *accumulator) ([]byte, error) {
 type finishFn struct{ Job Job }
 
 // ProcessElement (on the pipeline's one impulse) merges the merged pieces
-// of state (a side input, keyed by piece index), finishes the audit
-// (audit.Plan.Finish, which reads the inputs again in this worker when
-// rows must be revisited), compares with the baseline when there is one,
-// and writes the report files of the config's formats into its out
-// folder, as audit run does.
-func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*int, *[]byte) bool, digests func(*int, *string) bool) error {
+// of state (a side input, keyed by piece index), finishes the audit with
+// every unit's row records (a side input: audit.Plan.FinishRecords, which
+// reads no input), compares with the baseline when there is one, and
+// writes the report files of the config's formats into its out folder, as
+// audit run does.
+func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*int, *[]byte) bool, digests func(*int, *string) bool, records func(*[]byte) bool) error {
 	var index int
 	var piece []byte
 	var merged [][]byte
@@ -400,7 +405,14 @@ func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*in
 	if err != nil {
 		return err
 	}
-	rep, runErr := p.Finish(ctx, q, sha)
+	rep, runErr := p.FinishRecords(ctx, q, sha, func(yield func([]byte) bool) {
+		var rec []byte
+		for records(&rec) {
+			if !yield(rec) {
+				return
+			}
+		}
+	})
 	if rep == nil {
 		return runErr
 	}
@@ -458,13 +470,14 @@ func writeReports(ctx context.Context, cfg *audit.Config, rep *audit.Report) err
 //
 // The pipeline: file indexes → units (and digests) → reshuffle → [split
 // names of every unit → distinct] → consume each unit (split names as a
-// side input) → encoded partial state in pieces, keyed by piece index (see
+// side input) → its row records, and its encoded partial state in pieces,
+// keyed by piece index (see
 // audit.Partial.MarshalPieces: the key table in audit.KeyShards shards by
 // key, the statistics, the profile, each check's accumulator, the
 // near-duplicate index) → CombinePerKey (combineFn): each piece merges on
-// its own, the pieces in parallel → finish (the merged pieces and the
-// digests as side inputs), which merges the pieces and writes the report
-// files.
+// its own, the pieces in parallel → finish (the merged pieces, the
+// digests and the row records as side inputs), which merges the pieces,
+// revisits the records and writes the report files.
 func Build(s beam.Scope, job Job, plan *audit.Plan) {
 	files := make([]int, plan.Files())
 	for i := range files {
@@ -480,8 +493,8 @@ func Build(s beam.Scope, job Job, plan *audit.Plan) {
 	} else {
 		names = beam.CreateList(s.Scope("splits-from-inputs"), plan.Splits())
 	}
-	pieces := beam.ParDo(s.Scope("consume"), &consumeFn{Job: job}, units, beam.SideInput{Input: names})
+	pieces, records := beam.ParDo2(s.Scope("consume"), &consumeFn{Job: job}, units, beam.SideInput{Input: names})
 	merged := beam.CombinePerKey(s.Scope("merge"), &combineFn{Job: job}, pieces)
 	beam.ParDo0(s.Scope("finish"), &finishFn{Job: job}, beam.Impulse(s.Scope("finish")),
-		beam.SideInput{Input: merged}, beam.SideInput{Input: digests})
+		beam.SideInput{Input: merged}, beam.SideInput{Input: digests}, beam.SideInput{Input: records})
 }
