@@ -191,7 +191,7 @@ func (d *duplicates) Result(s *audit.Summary) audit.CheckResult {
 			Title:  "duplicated row key",
 			Values: map[string]any{"split": s.Splits.Name(g.split), "rows": g.rows, "key": g.key.String()},
 		}
-		if ks, ok := s.Keys.Keys[g.key]; ok {
+		if ks, ok := s.Keys.Get(g.key); ok {
 			ex.Values["class"] = d.classes.name(ks.Class)
 			if ks.Conflict {
 				ex.Values["class"] = "(several)"

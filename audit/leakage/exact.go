@@ -136,7 +136,7 @@ func (e *exact) relation(s *audit.Summary, key norm.Key, class uint64) int {
 	if class == 0 {
 		return relNone
 	}
-	ks, ok := s.Keys.Keys[key]
+	ks, ok := s.Keys.Get(key)
 	if !ok || ks.Splits&e.trainMask == 0 {
 		return relNone
 	}
@@ -167,7 +167,7 @@ func (e *exact) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 		switch roles[r.Split] {
 		case roleTrain:
 			if r.Missing < 0 {
-				if ks := s.Keys.Keys[r.Key]; ks.Conflict {
+				if ks, _ := s.Keys.Get(r.Key); ks.Conflict {
 					e.trainClasses[r.Key] = e.trainClasses[r.Key].join(r.ClassHash)
 				}
 			}
@@ -186,7 +186,7 @@ func (e *exact) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 			class = 0
 		}
 		if class != 0 {
-			if ks := s.Keys.Keys[r.Key]; ks.Conflict && ks.Splits&e.trainMask != 0 {
+			if ks, _ := s.Keys.Get(r.Key); ks.Conflict && ks.Splits&e.trainMask != 0 {
 				e.pending = append(e.pending, pending{r.Key, class, r.Split})
 			} else {
 				e.count(r.Split, e.relation(s, r.Key, class))
@@ -282,7 +282,7 @@ func (e *exact) Result(s *audit.Summary) audit.CheckResult {
 // trainClassName names the class of a key's labeled train rows: "" when
 // none is labeled, "(several)" when they disagree.
 func (e *exact) trainClassName(s *audit.Summary, key norm.Key) string {
-	ks, ok := s.Keys.Keys[key]
+	ks, ok := s.Keys.Get(key)
 	switch {
 	case !ok || ks.Splits&e.trainMask == 0:
 		return ""

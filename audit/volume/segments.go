@@ -118,7 +118,7 @@ func (m *segmentMinimum) Result(s *audit.Summary) audit.CheckResult {
 		}
 		var usable int64
 		for k := range m.keys[v] {
-			if ks, ok := s.Keys.Keys[k]; ok && !ks.Conflict {
+			if ks, ok := s.Keys.Get(k); ok && !ks.Conflict {
 				usable++
 			}
 		}
