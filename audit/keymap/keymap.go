@@ -8,8 +8,13 @@ import (
 	"dataready/audit/norm"
 )
 
-// chunkLen is the number of entries per chunk.
-const chunkLen = 1 << 12
+// chunkLen is the number of entries per chunk; the first chunk starts
+// with room for firstChunk. The table starts with minTable slots.
+const (
+	chunkLen   = 1 << 12
+	firstChunk = 4
+	minTable   = 8
+)
 
 type entry[V any] struct {
 	key norm.Key
@@ -65,8 +70,8 @@ func (m *Map[V]) Get(k norm.Key) (V, bool) {
 }
 
 // Upsert returns a pointer to k's value, adding k with the zero value when
-// absent, and whether k was there already. The pointer stays valid for the
-// life of the map.
+// absent, and whether k was there already. The pointer is valid until the
+// next Upsert.
 func (m *Map[V]) Upsert(k norm.Key) (*V, bool) {
 	s, i := m.find(k)
 	if i >= 0 {
@@ -76,24 +81,33 @@ func (m *Map[V]) Upsert(k norm.Key) (*V, bool) {
 		panic("keymap: too many keys")
 	}
 	i = m.n
-	if i == len(m.chunks)*chunkLen {
-		m.chunks = append(m.chunks, make([]entry[V], chunkLen))
+	c := i / chunkLen
+	switch {
+	case c == len(m.chunks) && c == 0:
+		// The first chunk starts small and doubles up to chunkLen, so
+		// that a small map stays small; later ones are whole at once.
+		m.chunks = append(m.chunks, make([]entry[V], 0, firstChunk))
+	case c == len(m.chunks):
+		m.chunks = append(m.chunks, make([]entry[V], 0, chunkLen))
+	case len(m.chunks[c]) == cap(m.chunks[c]):
+		grown := make([]entry[V], len(m.chunks[c]), min(2*cap(m.chunks[c]), chunkLen))
+		copy(grown, m.chunks[c])
+		m.chunks[c] = grown
 	}
+	m.chunks[c] = append(m.chunks[c], entry[V]{key: k})
 	m.n++
-	e := m.at(i)
-	e.key = k
-	if len(m.table) == 0 || 4*m.n > 3*len(m.table) {
+	if 4*m.n > 3*len(m.table) {
 		m.grow()
 		s, _ = m.find(k)
 	}
 	m.table[s] = uint32(i + 1)
-	return &e.val, false
+	return &m.at(i).val, false
 }
 
-// grow doubles the table (to 1024 slots at first) and reinserts every
+// grow doubles the table (to minTable slots at first) and reinserts every
 // entry but the last, which Upsert inserts.
 func (m *Map[V]) grow() {
-	size := max(1024, 2*len(m.table))
+	size := max(minTable, 2*len(m.table))
 	for 4*m.n > 3*size {
 		size *= 2
 	}
@@ -147,5 +161,9 @@ func (m *Map[V]) Drain() iter.Seq2[norm.Key, V] {
 
 // Bytes is the memory the map holds: its chunks and its table.
 func (m *Map[V]) Bytes() int {
-	return len(m.chunks)*chunkLen*int(unsafe.Sizeof(entry[V]{})) + 4*len(m.table)
+	n := 0
+	for _, c := range m.chunks {
+		n += cap(c)
+	}
+	return n*int(unsafe.Sizeof(entry[V]{})) + 4*len(m.table)
 }

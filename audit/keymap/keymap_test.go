@@ -93,18 +93,25 @@ func TestAllOrder(t *testing.T) {
 	}
 }
 
-// TestUpsertPointer checks that a pointer from Upsert stays valid while the
-// map grows.
-func TestUpsertPointer(t *testing.T) {
-	var m Map[int]
-	p, _ := m.Upsert(norm.Key{Lo: 1})
-	for i := range 5 * chunkLen {
-		q, _ := m.Upsert(norm.Key{Hi: uint64(i) + 2})
-		*q = i
+// TestSmallMap checks that a map of a few keys holds little memory, and
+// that the first chunk's growth keeps every value.
+func TestSmallMap(t *testing.T) {
+	var m Map[uint64]
+	for i := range 3 {
+		p, _ := m.Upsert(norm.Key{Hi: uint64(i)})
+		*p = uint64(i) + 10
 	}
-	*p = 42
-	if v, _ := m.Get(norm.Key{Lo: 1}); v != 42 {
-		t.Fatalf("Get after writing through an early pointer = %d, want 42", v)
+	if m.Bytes() > 128 {
+		t.Errorf("3 keys hold %d bytes, want at most 128", m.Bytes())
+	}
+	for i := 3; i < chunkLen+10; i++ {
+		p, _ := m.Upsert(norm.Key{Hi: uint64(i)})
+		*p = uint64(i) + 10
+	}
+	for i := range chunkLen + 10 {
+		if v, ok := m.Get(norm.Key{Hi: uint64(i)}); !ok || v != uint64(i)+10 {
+			t.Fatalf("Get(%d) = %d, %v; want %d, true", i, v, ok, i+10)
+		}
 	}
 }
 

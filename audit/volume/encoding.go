@@ -3,6 +3,7 @@ package volume
 import (
 	"cmp"
 	"fmt"
+	"slices"
 
 	"dataready/audit"
 	"dataready/audit/norm"
@@ -99,9 +100,13 @@ func (m *segmentMinimum) MarshalBinary() ([]byte, error) {
 	for _, v := range wire.SortedKeysFunc(m.keys, compareSegValues) {
 		w.Int(v.col)
 		w.Str(v.value)
-		set := m.keys[v]
-		w.Int(len(set))
-		for _, k := range wire.SortedKeysFunc(set, audit.CompareKeys) {
+		keys := make([]norm.Key, 0, m.keys[v].Len())
+		for k := range m.keys[v].All() {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, audit.CompareKeys)
+		w.Int(len(keys))
+		for _, k := range keys {
 			audit.WriteKey(w, k)
 		}
 	}
@@ -119,10 +124,9 @@ func (m *segmentMinimum) UnmarshalBinary(data []byte) error {
 	}
 	for range r.Count(3) {
 		v := segValue{col: r.Below(segs), value: r.Str()}
-		n := r.Count(16)
-		set := make(map[norm.Key]struct{}, n)
-		for range n {
-			set[audit.ReadKey(r)] = struct{}{}
+		set := &keySet{}
+		for range r.Count(16) {
+			set.Upsert(audit.ReadKey(r))
 		}
 		m.keys[v] = set
 	}
