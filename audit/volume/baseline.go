@@ -276,7 +276,9 @@ func (a *baseline) Merge(other audit.Accumulator) {
 			cur[c] += n
 		}
 	}
-	// Evaluation rows stay in each worker's file; keep them all.
+	// Evaluation rows stay in each worker's file; keep them all, but
+	// nothing else of o: its counts are folded in.
+	o.names, o.table, o.tokens = nil, nil, nil
 	a.others = append(a.others, o)
 	a.others = append(a.others, o.others...)
 	o.others = nil
