@@ -144,11 +144,7 @@ func (a *baseline) MarshalBinary() ([]byte, error) {
 	w := wire.NewWriter(Baseline.ID, encodingVersion)
 	writeNames(w, a.names)
 	a.table.Encode(w)
-	w.Int(len(a.tokens))
-	for _, t := range wire.SortedKeys(a.tokens) {
-		w.Str(t)
-		valueclass.WriteCells(w, a.tokens[t])
-	}
+	a.tokens.Encode(w)
 	// The count of evaluation rows is not known before reading them: they
 	// go to a second writer, appended after the count.
 	evals := &wire.Writer{}
@@ -174,12 +170,7 @@ func (a *baseline) UnmarshalBinary(data []byte) error {
 	r := wire.NewReader(data, Baseline.ID, encodingVersion)
 	readNames(r, a.names)
 	a.table.Decode(r)
-	for range r.Count(2) {
-		t := r.Str()
-		cells := map[valueclass.Cell]int64{}
-		valueclass.ReadCells(r, cells)
-		a.tokens[t] = cells
-	}
+	a.tokens.Decode(r)
 	var toks []string
 	for range r.Count(11) {
 		cell := valueclass.ReadCell(r)
