@@ -3,7 +3,6 @@ package audit
 import (
 	"cmp"
 	"encoding"
-	"slices"
 
 	"dataready/audit/keymap"
 	"dataready/audit/norm"
@@ -174,11 +173,7 @@ const keyTableVersion = 1
 // MarshalBinary encodes the table, keys in ascending order.
 func (t *KeyTable) MarshalBinary() ([]byte, error) {
 	w := wire.NewWriter("audit.KeyTable", keyTableVersion)
-	keys := make([]norm.Key, 0, t.Len())
-	for k := range t.All() {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, CompareKeys)
+	keys := t.keys.SortedKeys()
 	w.Int(len(keys))
 	for _, k := range keys {
 		s, _ := t.Get(k)

@@ -1,8 +1,10 @@
 package keymap
 
 import (
+	"cmp"
 	"iter"
 	"math"
+	"slices"
 	"unsafe"
 
 	"dataready/audit/norm"
@@ -157,6 +159,17 @@ func (m *Map[V]) Drain() iter.Seq2[norm.Key, V] {
 			}
 		}
 	}
+}
+
+// SortedKeys returns the keys in ascending (Hi, Lo) order, the order
+// encodings write them in (audit.CompareKeys).
+func (m *Map[V]) SortedKeys() []norm.Key {
+	keys := make([]norm.Key, 0, m.n)
+	for k := range m.All() {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b norm.Key) int { return cmp.Or(cmp.Compare(a.Hi, b.Hi), cmp.Compare(a.Lo, b.Lo)) })
+	return keys
 }
 
 // Bytes is the memory the map holds: its chunks and its table.

@@ -1,8 +1,10 @@
 package keymap
 
 import (
+	"cmp"
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"dataready/audit/norm"
@@ -60,6 +62,12 @@ func TestMapMatchesGoMap(t *testing.T) {
 			}
 			if got := maps.Collect(m.All()); !maps.Equal(got, want) {
 				t.Fatalf("%s/%d: All yields %d keys unlike the Go map's %d", shape, n, len(got), len(want))
+			}
+			keys := m.SortedKeys()
+			if len(keys) != len(want) || !slices.IsSortedFunc(keys, func(a, b norm.Key) int {
+				return cmp.Or(cmp.Compare(a.Hi, b.Hi), cmp.Compare(a.Lo, b.Lo))
+			}) {
+				t.Fatalf("%s/%d: SortedKeys gives %d keys, not in order or not %d", shape, n, len(keys), len(want))
 			}
 			if got := maps.Collect(m.Drain()); !maps.Equal(got, want) {
 				t.Fatalf("%s/%d: Drain yields %d keys unlike the Go map's %d", shape, n, len(got), len(want))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"dataready/audit"
+	"dataready/audit/keymap"
 	"dataready/audit/norm"
 )
 
@@ -80,10 +81,10 @@ type exact struct {
 	env   *audit.Env
 	roles roleCache
 	// train maps every distinct train row key to the packed position of its
-	// first train row (labeled or not): 8 bytes of value, so that a Go map
-	// stays under 64 bytes per key (BenchmarkMemory). The labels come from
-	// the shared key table, and for its conflicting keys from Revisit.
-	train   map[norm.Key]uint64
+	// first train row (labeled or not), in a keymap.Map: 24 bytes per key
+	// plus its table (BenchmarkMemory). The labels come from the shared key
+	// table, and for its conflicting keys from Revisit.
+	train   keymap.Map[uint64]
 	classes classNames
 
 	// Filled by Revisit, resolved by Result.
@@ -95,7 +96,7 @@ type exact struct {
 }
 
 func newExact(env *audit.Env) audit.Accumulator {
-	return &exact{env: env, train: map[norm.Key]uint64{}, classes: classNames{},
+	return &exact{env: env, classes: classNames{},
 		trainClasses: map[norm.Key]trainClass{}, sample: audit.NewFirstRows[leak](env.Examples)}
 }
 
@@ -108,23 +109,22 @@ func (e *exact) Add(b *audit.Batch) {
 			continue
 		}
 		p := pack(b.Pos(i))
-		if cur, ok := e.train[b.Key[i]]; !ok || p < cur {
-			e.train[b.Key[i]] = p
+		if cur, ok := e.train.Upsert(b.Key[i]); !ok || p < *cur {
+			*cur = p
 		}
 	}
 }
 
 func (e *exact) Merge(other audit.Accumulator) {
 	o := other.(*exact)
-	if len(o.train) > len(e.train) {
+	if o.train.Len() > e.train.Len() {
 		e.train, o.train = o.train, e.train
 	}
-	for k, p := range o.train {
-		if cur, ok := e.train[k]; !ok || p < cur {
-			e.train[k] = p
+	for k, p := range o.train.Drain() {
+		if cur, ok := e.train.Upsert(k); !ok || p < *cur {
+			*cur = p
 		}
 	}
-	o.train = nil
 	e.classes.merge(o.classes)
 }
 
@@ -176,7 +176,7 @@ func (e *exact) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 		default:
 			return
 		}
-		first, ok := e.train[r.Key]
+		first, ok := e.train.Get(r.Key)
 		if !ok {
 			return
 		}
@@ -304,7 +304,7 @@ func (e *exact) Flag(s *audit.Summary) func(*audit.RowRecord) (string, bool) {
 		if roles[r.Split] != roleHoldout {
 			return "", false
 		}
-		first, ok := e.train[r.Key]
+		first, ok := e.train.Get(r.Key)
 		if !ok {
 			return "", false
 		}

@@ -3,10 +3,8 @@ package volume
 import (
 	"cmp"
 	"fmt"
-	"slices"
 
 	"dataready/audit"
-	"dataready/audit/norm"
 	"dataready/audit/valueclass"
 	"dataready/audit/wire"
 )
@@ -100,11 +98,7 @@ func (m *segmentMinimum) MarshalBinary() ([]byte, error) {
 	for _, v := range wire.SortedKeysFunc(m.keys, compareSegValues) {
 		w.Int(v.col)
 		w.Str(v.value)
-		keys := make([]norm.Key, 0, m.keys[v].Len())
-		for k := range m.keys[v].All() {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, audit.CompareKeys)
+		keys := m.keys[v].SortedKeys()
 		w.Int(len(keys))
 		for _, k := range keys {
 			audit.WriteKey(w, k)
