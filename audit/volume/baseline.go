@@ -123,6 +123,8 @@ func (a *baseline) Add(b *audit.Batch) {
 			a.tokens.Add(t, id)
 		}
 	}
+	// The tokens slice the batch's texts: let them go with the batch.
+	clear(a.toks[:cap(a.toks)])
 }
 
 // tokenize appends to dst the distinct tokens of the normalized text s, in
