@@ -193,7 +193,7 @@ func RunFlags() []cli.Flag {
 		&cli.IntFlag{Name: "workers", Usage: "worker goroutines (default: GOMAXPROCS) (config: workers)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (config: quiet)"},
 		&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the run to this file (for go tool pprof)", Hidden: true},
-		&cli.StringFlag{Name: "memprofile", Usage: "write a Go heap profile of the run's peak live heap to this file (for go tool pprof)", Hidden: true},
+		&cli.StringFlag{Name: "memprofile", Usage: "write a Go heap profile of the run near its largest live heap to this file (for go tool pprof)", Hidden: true},
 	}
 }
 
