@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding"
 
+	"dataready/audit/keymap"
 	"dataready/audit/norm"
 	"dataready/audit/wire"
 )
@@ -172,9 +173,10 @@ const keyTableVersion = 1
 // MarshalBinary encodes the table, keys in ascending order.
 func (t *KeyTable) MarshalBinary() ([]byte, error) {
 	w := wire.NewWriter("audit.KeyTable", keyTableVersion)
-	w.Int(len(t.Keys))
-	for _, k := range wire.SortedKeysFunc(t.Keys, CompareKeys) {
-		s := t.Keys[k]
+	keys := t.keys.SortedKeys()
+	w.Int(len(keys))
+	for _, k := range keys {
+		s, _ := t.Get(k)
 		WriteKey(w, k)
 		w.Fixed64(s.Class)
 		w.Fixed64(s.Splits)
@@ -190,7 +192,7 @@ func (t *KeyTable) MarshalBinary() ([]byte, error) {
 func (t *KeyTable) UnmarshalBinary(data []byte) error {
 	r := wire.NewReader(data, "audit.KeyTable", keyTableVersion)
 	n := r.Count(36)
-	keys := make(map[norm.Key]KeyStats, n)
+	var keys keymap.Map[KeyStats]
 	for range n {
 		k := ReadKey(r)
 		var s KeyStats
@@ -204,15 +206,16 @@ func (t *KeyTable) UnmarshalBinary(data []byte) error {
 		s.Labeled = uint32(labeled)
 		s.FirstSplit = ReadSplit(r)
 		s.Conflict = r.Bool()
-		if _, dup := keys[k]; dup {
+		p, dup := keys.Upsert(k)
+		if dup {
 			r.Fail("key twice")
 		}
-		keys[k] = s
+		*p = s
 	}
 	if err := r.Finish(); err != nil {
 		return err
 	}
-	t.Keys = keys
+	t.keys = keys
 	return nil
 }
 

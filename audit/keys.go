@@ -1,14 +1,20 @@
 package audit
 
-import "dataready/audit/norm"
+import (
+	"iter"
+
+	"dataready/audit/keymap"
+	"dataready/audit/norm"
+)
 
 // KeyTable is the shared accumulator of row keys over labeled rows: how
 // many labeled rows carry each key, with which class(es), in which splits,
 // and where the key first occurs. Volume, conflict and leakage checks read
 // it in Result instead of each keeping its own copy. Memory grows with the
-// number of distinct keys (about 60 bytes each), never with raw rows.
+// number of distinct keys (56 bytes each in a keymap.Map, plus 5 to 11
+// bytes of its table), never with raw rows.
 type KeyTable struct {
-	Keys map[norm.Key]KeyStats
+	keys keymap.Map[KeyStats]
 }
 
 // KeyStats is what the table knows of one key.
@@ -28,7 +34,17 @@ type KeyStats struct {
 }
 
 // NewKeyTable returns an empty table.
-func NewKeyTable() *KeyTable { return &KeyTable{Keys: map[norm.Key]KeyStats{}} }
+func NewKeyTable() *KeyTable { return &KeyTable{} }
+
+// Len returns the number of distinct keys.
+func (t *KeyTable) Len() int { return t.keys.Len() }
+
+// Get returns what the table knows of key k, and whether a labeled row
+// carries it.
+func (t *KeyTable) Get(k norm.Key) (KeyStats, bool) { return t.keys.Get(k) }
+
+// All yields every key and its stats, in no particular order.
+func (t *KeyTable) All() iter.Seq2[norm.Key, KeyStats] { return t.keys.All() }
 
 // Add records the labeled rows of b.
 func (t *KeyTable) Add(b *Batch) {
@@ -42,9 +58,9 @@ func (t *KeyTable) Add(b *Batch) {
 }
 
 func (t *KeyTable) add(k norm.Key, s KeyStats) {
-	cur, ok := t.Keys[k]
+	cur, ok := t.keys.Upsert(k)
 	if !ok {
-		t.Keys[k] = s
+		*cur = s
 		return
 	}
 	cur.Labeled += s.Labeled
@@ -53,19 +69,17 @@ func (t *KeyTable) add(k norm.Key, s KeyStats) {
 	if s.First.Less(cur.First) {
 		cur.First, cur.Class, cur.FirstSplit = s.First, s.Class, s.FirstSplit
 	}
-	t.Keys[k] = cur
 }
 
-// Merge folds other into t, leaving other empty. The smaller map is folded
-// into the larger one.
+// Merge folds other into t, leaving other empty. The smaller table is
+// folded into the larger one, and lets its memory go as it is folded.
 func (t *KeyTable) Merge(other *KeyTable) {
-	if len(other.Keys) > len(t.Keys) {
-		t.Keys, other.Keys = other.Keys, t.Keys
+	if other.keys.Len() > t.keys.Len() {
+		t.keys, other.keys = other.keys, t.keys
 	}
-	for k, s := range other.Keys {
+	for k, s := range other.keys.Drain() {
 		t.add(k, s)
 	}
-	other.Keys = nil
 }
 
 // cut moves the keys of t into n tables by key (a key's table is its
@@ -73,11 +87,10 @@ func (t *KeyTable) Merge(other *KeyTable) {
 func (t *KeyTable) cut(n int) []*KeyTable {
 	out := make([]*KeyTable, n)
 	for i := range out {
-		out[i] = &KeyTable{Keys: make(map[norm.Key]KeyStats, len(t.Keys)/n)}
+		out[i] = NewKeyTable()
 	}
-	for k, s := range t.Keys {
-		out[k.Lo%uint64(n)].Keys[k] = s
+	for k, s := range t.keys.Drain() {
+		out[k.Lo%uint64(n)].add(k, s)
 	}
-	t.Keys = map[norm.Key]KeyStats{}
 	return out
 }

@@ -511,11 +511,13 @@ func (w *worker) merge(o *worker) error {
 	// Every piece of state merges on its own, so the pieces merge in
 	// parallel: the key table, the index and the largest accumulators take
 	// about as long as each other.
+	// Each of o's accumulators is let go as soon as it is merged, not once
+	// they all are: what a Merge leaves in o is garbage from then on.
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, acc := range o.accs {
 		if acc != nil {
-			g.Go(func() error { w.accs[i].Merge(acc); return nil })
+			g.Go(func() error { w.accs[i].Merge(acc); o.accs[i] = nil; return nil })
 		}
 	}
 	g.Go(func() error { w.keys.Merge(o.keys); return nil })

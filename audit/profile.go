@@ -125,7 +125,7 @@ func (p *profile) labels(splits *SplitTable, keys *KeyTable) LabelCounts {
 		out.Classes[k.class] = c
 		out.LabeledRows += n
 	}
-	for _, s := range keys.Keys {
+	for _, s := range keys.All() {
 		if s.Conflict {
 			continue
 		}

@@ -193,6 +193,7 @@ func RunFlags() []cli.Flag {
 		&cli.IntFlag{Name: "workers", Usage: "worker goroutines (default: GOMAXPROCS) (config: workers)"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (config: quiet)"},
 		&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the run to this file (for go tool pprof)", Hidden: true},
+		&cli.StringFlag{Name: "memprofile", Usage: "write a Go heap profile of the run near its largest live heap to this file (for go tool pprof)", Hidden: true},
 	}
 }
 
@@ -302,7 +303,7 @@ func ConfigFromLoader(c *cli.Context, load func(path string) (*audit.Config, err
 	return cfg, cfg.Validate()
 }
 
-func runAction(c *cli.Context) error {
+func runAction(c *cli.Context) (err error) {
 	cfg, err := ConfigFrom(c)
 	if err != nil {
 		return err
@@ -323,6 +324,14 @@ func runAction(c *cli.Context) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if path := c.String("memprofile"); path != "" {
+		stop := watchHeap(path)
+		defer func() {
+			if werr := stop(); werr != nil && err == nil {
+				err = werr
+			}
+		}()
 	}
 	opts := audit.RunOptions{Specs: registry.Checks(), Version: Version, Findings: slices.Contains(cfg.Format, "findings")}
 	var bar *progressBar

@@ -104,7 +104,7 @@ func (c *conflicts) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 	// The pass looks every row up in a map of the conflicting keys only:
 	// much smaller than the key table, so it stays in cache.
 	conflicting := map[norm.Key]audit.KeyStats{}
-	for k, st := range s.Keys.Keys {
+	for k, st := range s.Keys.All() {
 		if st.Conflict {
 			cands = append(cands, cand{k, st})
 			conflicting[k] = st
@@ -169,7 +169,7 @@ type classCount struct {
 
 func (c *conflicts) Result(s *audit.Summary) audit.CheckResult {
 	var labeled, groups, rows, cross int64
-	for _, st := range s.Keys.Keys {
+	for _, st := range s.Keys.All() {
 		labeled += int64(st.Labeled)
 		if !st.Conflict {
 			continue
@@ -223,7 +223,7 @@ func (c *conflicts) Result(s *audit.Summary) audit.CheckResult {
 	}
 
 	c.reasons = make(map[norm.Key]string, groups)
-	for k, st := range s.Keys.Keys {
+	for k, st := range s.Keys.All() {
 		if !st.Conflict {
 			continue
 		}
@@ -241,7 +241,7 @@ func (c *conflicts) Result(s *audit.Summary) audit.CheckResult {
 // example shows one conflicting group: its text, classes and splits, and the
 // first rows of each class (classes with the most rows first).
 func (c *conflicts) example(s *audit.Summary, k norm.Key, classes []classCount) audit.Example {
-	st := s.Keys.Keys[k]
+	st, _ := s.Keys.Get(k)
 	g := c.shown[k]
 	counts := map[string]any{}
 	for _, cc := range classes {

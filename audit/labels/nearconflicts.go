@@ -99,7 +99,7 @@ func (n *nearConflicts) Result(s *audit.Summary) audit.CheckResult {
 		for _, e := range []similar.Entry{p.A, p.B} {
 			if !n.keys[e.Key] {
 				n.keys[e.Key] = true
-				if k, ok := s.Keys.Keys[e.Key]; ok {
+				if k, ok := s.Keys.Get(e.Key); ok {
 					rows += int64(k.Labeled)
 				}
 			}

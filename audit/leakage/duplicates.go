@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"dataready/audit"
+	"dataready/audit/keymap"
 	"dataready/audit/norm"
 )
 
@@ -62,10 +63,11 @@ func (g *dupGroup) offer(p uint64) {
 
 type duplicates struct {
 	env *audit.Env
-	// keys counts, per split index, the rows of every distinct row key: a
-	// 4-byte value, so a Go map stays under 56 bytes per key. The shared key
-	// table cannot serve: it counts labeled rows only, over all splits.
-	keys    [audit.MaxSplits]map[norm.Key]uint32
+	// keys counts, per split index, the rows of every distinct row key, in
+	// a keymap.Map: 24 bytes per key plus its table (a Go map took 35 to 56).
+	// The shared key table cannot serve: it counts labeled rows only, over
+	// all splits.
+	keys    [audit.MaxSplits]keymap.Map[uint32]
 	classes classNames
 
 	// groups holds every duplicated key once Revisit has run.
@@ -81,26 +83,21 @@ func (d *duplicates) Add(b *audit.Batch) {
 		if b.Missing[i] < 0 {
 			d.classes.add(b, i)
 		}
-		m := d.keys[b.Split[i]]
-		if m == nil {
-			m = map[norm.Key]uint32{}
-			d.keys[b.Split[i]] = m
-		}
-		m[b.Key[i]]++
+		n, _ := d.keys[b.Split[i]].Upsert(b.Key[i])
+		*n++
 	}
 }
 
 func (d *duplicates) Merge(other audit.Accumulator) {
 	o := other.(*duplicates)
-	for s, om := range o.keys {
-		m := d.keys[s]
-		if len(om) > len(m) {
-			m, om = om, m
+	for s := range o.keys {
+		if o.keys[s].Len() > d.keys[s].Len() {
+			d.keys[s], o.keys[s] = o.keys[s], d.keys[s]
 		}
-		for k, n := range om {
-			m[k] += n
+		for k, n := range o.keys[s].Drain() {
+			cur, _ := d.keys[s].Upsert(k)
+			*cur += n
 		}
-		d.keys[s], o.keys[s] = m, nil
 	}
 	d.classes.merge(o.classes)
 }
@@ -109,8 +106,8 @@ func (d *duplicates) Merge(other audit.Accumulator) {
 // duplicated keys only.
 func (d *duplicates) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 	d.groups = map[splitKey]*dupGroup{}
-	for split, m := range d.keys {
-		for k, n := range m {
+	for split := range d.keys {
+		for k, n := range d.keys[split].All() {
 			if n > 1 {
 				d.groups[splitKey{k, uint8(split)}] = &dupGroup{rows: int64(n)}
 			}
@@ -129,7 +126,7 @@ func (d *duplicates) Result(s *audit.Summary) audit.CheckResult {
 	bySplit := map[string]any{}
 	for _, name := range s.Splits.Sorted() {
 		i, _ := splitIndex(s.Splits, name)
-		n, distinct := s.SplitRows[name], int64(len(d.keys[i]))
+		n, distinct := s.SplitRows[name], int64(d.keys[i].Len())
 		rate := audit.Ratio(n-distinct, n)
 		rows += n
 		dups += n - distinct
@@ -191,7 +188,7 @@ func (d *duplicates) Result(s *audit.Summary) audit.CheckResult {
 			Title:  "duplicated row key",
 			Values: map[string]any{"split": s.Splits.Name(g.split), "rows": g.rows, "key": g.key.String()},
 		}
-		if ks, ok := s.Keys.Keys[g.key]; ok {
+		if ks, ok := s.Keys.Get(g.key); ok {
 			ex.Values["class"] = d.classes.name(ks.Class)
 			if ks.Conflict {
 				ex.Values["class"] = "(several)"

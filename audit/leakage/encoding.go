@@ -4,7 +4,6 @@ import (
 	"cmp"
 
 	"dataready/audit"
-	"dataready/audit/norm"
 	"dataready/audit/wire"
 )
 
@@ -44,10 +43,12 @@ func readClasses(r *wire.Reader, c classNames) {
 // key and the class names.
 func (e *exact) MarshalBinary() ([]byte, error) {
 	w := wire.NewWriter(ExactOverlap.ID, encodingVersion)
-	w.Int(len(e.train))
-	for _, k := range wire.SortedKeysFunc(e.train, audit.CompareKeys) {
+	keys := e.train.SortedKeys()
+	w.Int(len(keys))
+	for _, k := range keys {
+		p, _ := e.train.Get(k)
 		audit.WriteKey(w, k)
-		w.Uvarint(e.train[k])
+		w.Uvarint(p)
 	}
 	writeClasses(w, e.classes)
 	return w.Bytes(), nil
@@ -57,8 +58,8 @@ func (e *exact) MarshalBinary() ([]byte, error) {
 func (e *exact) UnmarshalBinary(data []byte) error {
 	r := wire.NewReader(data, ExactOverlap.ID, encodingVersion)
 	for range r.Count(17) {
-		k := audit.ReadKey(r)
-		e.train[k] = r.Uvarint()
+		p, _ := e.train.Upsert(audit.ReadKey(r))
+		*p = r.Uvarint()
 	}
 	readClasses(r, e.classes)
 	return r.Finish()
@@ -190,15 +191,18 @@ func (t *target) UnmarshalBinary(data []byte) error {
 func (d *duplicates) MarshalBinary() ([]byte, error) {
 	w := wire.NewWriter(Duplicates.ID, encodingVersion)
 	n := len(d.keys)
-	for n > 0 && len(d.keys[n-1]) == 0 {
+	for n > 0 && d.keys[n-1].Len() == 0 {
 		n--
 	}
 	w.Int(n)
-	for _, m := range d.keys[:n] {
-		w.Int(len(m))
-		for _, k := range wire.SortedKeysFunc(m, audit.CompareKeys) {
+	for i := range n {
+		m := &d.keys[i]
+		keys := m.SortedKeys()
+		w.Int(len(keys))
+		for _, k := range keys {
+			c, _ := m.Get(k)
 			audit.WriteKey(w, k)
-			w.Uvarint(uint64(m[k]))
+			w.Uvarint(uint64(c))
 		}
 	}
 	writeClasses(w, d.classes)
@@ -214,20 +218,15 @@ func (d *duplicates) UnmarshalBinary(data []byte) error {
 		n = 0
 	}
 	for i := range n {
-		c := r.Count(17)
-		if c == 0 {
-			continue
-		}
-		m := make(map[norm.Key]uint32, c)
-		for range c {
+		for range r.Count(17) {
 			k := audit.ReadKey(r)
 			v := r.Uvarint()
 			if v > 1<<32-1 {
 				r.Fail("row count out of range")
 			}
-			m[k] = uint32(v)
+			c, _ := d.keys[i].Upsert(k)
+			*c = uint32(v)
 		}
-		d.keys[i] = m
 	}
 	readClasses(r, d.classes)
 	return r.Finish()

@@ -237,7 +237,7 @@ func (e *entity) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 		if shared {
 			e.rowsAny[r.Split]++
 			_, near := s.NearTrain[r.Key]
-			if s.Keys.Keys[r.Key].Splits&trainMask == 0 && !near {
+			if ks, _ := s.Keys.Get(r.Key); ks.Splits&trainMask == 0 && !near {
 				e.entityOnly[r.Split]++
 			}
 		}

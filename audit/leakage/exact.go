@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"dataready/audit"
+	"dataready/audit/keymap"
 	"dataready/audit/norm"
 )
 
@@ -80,10 +81,10 @@ type exact struct {
 	env   *audit.Env
 	roles roleCache
 	// train maps every distinct train row key to the packed position of its
-	// first train row (labeled or not): 8 bytes of value, so that a Go map
-	// stays under 64 bytes per key (BenchmarkMemory). The labels come from
-	// the shared key table, and for its conflicting keys from Revisit.
-	train   map[norm.Key]uint64
+	// first train row (labeled or not), in a keymap.Map: 24 bytes per key
+	// plus its table (BenchmarkMemory). The labels come from the shared key
+	// table, and for its conflicting keys from Revisit.
+	train   keymap.Map[uint64]
 	classes classNames
 
 	// Filled by Revisit, resolved by Result.
@@ -95,7 +96,7 @@ type exact struct {
 }
 
 func newExact(env *audit.Env) audit.Accumulator {
-	return &exact{env: env, train: map[norm.Key]uint64{}, classes: classNames{},
+	return &exact{env: env, classes: classNames{},
 		trainClasses: map[norm.Key]trainClass{}, sample: audit.NewFirstRows[leak](env.Examples)}
 }
 
@@ -108,23 +109,22 @@ func (e *exact) Add(b *audit.Batch) {
 			continue
 		}
 		p := pack(b.Pos(i))
-		if cur, ok := e.train[b.Key[i]]; !ok || p < cur {
-			e.train[b.Key[i]] = p
+		if cur, ok := e.train.Upsert(b.Key[i]); !ok || p < *cur {
+			*cur = p
 		}
 	}
 }
 
 func (e *exact) Merge(other audit.Accumulator) {
 	o := other.(*exact)
-	if len(o.train) > len(e.train) {
+	if o.train.Len() > e.train.Len() {
 		e.train, o.train = o.train, e.train
 	}
-	for k, p := range o.train {
-		if cur, ok := e.train[k]; !ok || p < cur {
-			e.train[k] = p
+	for k, p := range o.train.Drain() {
+		if cur, ok := e.train.Upsert(k); !ok || p < *cur {
+			*cur = p
 		}
 	}
-	o.train = nil
 	e.classes.merge(o.classes)
 }
 
@@ -136,7 +136,7 @@ func (e *exact) relation(s *audit.Summary, key norm.Key, class uint64) int {
 	if class == 0 {
 		return relNone
 	}
-	ks, ok := s.Keys.Keys[key]
+	ks, ok := s.Keys.Get(key)
 	if !ok || ks.Splits&e.trainMask == 0 {
 		return relNone
 	}
@@ -167,7 +167,7 @@ func (e *exact) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 		switch roles[r.Split] {
 		case roleTrain:
 			if r.Missing < 0 {
-				if ks := s.Keys.Keys[r.Key]; ks.Conflict {
+				if ks, _ := s.Keys.Get(r.Key); ks.Conflict {
 					e.trainClasses[r.Key] = e.trainClasses[r.Key].join(r.ClassHash)
 				}
 			}
@@ -176,7 +176,7 @@ func (e *exact) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 		default:
 			return
 		}
-		first, ok := e.train[r.Key]
+		first, ok := e.train.Get(r.Key)
 		if !ok {
 			return
 		}
@@ -186,7 +186,7 @@ func (e *exact) Revisit(s *audit.Summary) func(*audit.RowRecord) {
 			class = 0
 		}
 		if class != 0 {
-			if ks := s.Keys.Keys[r.Key]; ks.Conflict && ks.Splits&e.trainMask != 0 {
+			if ks, _ := s.Keys.Get(r.Key); ks.Conflict && ks.Splits&e.trainMask != 0 {
 				e.pending = append(e.pending, pending{r.Key, class, r.Split})
 			} else {
 				e.count(r.Split, e.relation(s, r.Key, class))
@@ -282,7 +282,7 @@ func (e *exact) Result(s *audit.Summary) audit.CheckResult {
 // trainClassName names the class of a key's labeled train rows: "" when
 // none is labeled, "(several)" when they disagree.
 func (e *exact) trainClassName(s *audit.Summary, key norm.Key) string {
-	ks, ok := s.Keys.Keys[key]
+	ks, ok := s.Keys.Get(key)
 	switch {
 	case !ok || ks.Splits&e.trainMask == 0:
 		return ""
@@ -304,7 +304,7 @@ func (e *exact) Flag(s *audit.Summary) func(*audit.RowRecord) (string, bool) {
 		if roles[r.Split] != roleHoldout {
 			return "", false
 		}
-		first, ok := e.train[r.Key]
+		first, ok := e.train.Get(r.Key)
 		if !ok {
 			return "", false
 		}

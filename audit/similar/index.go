@@ -428,26 +428,32 @@ func (ix *Index) Merge(other *Index) error {
 		f.w = nil // complete: nothing more is written to it
 		ix.files = append(ix.files, f)
 	}
+	// other's table goes first, and each of its chunks once copied, so
+	// that the two stores are never both held in full.
+	other.table = nil
 	for j := range other.st.len() {
 		r := other.st.rec(j)
 		slot, i := ix.find(r.Key)
 		if i >= 0 {
 			ix.st.rec(i).absorb(r.Entry)
-			continue
+		} else {
+			i = ix.st.add()
+			nr := ix.st.rec(i)
+			*nr = *r
+			nr.loc += base << locFileShift
+			*ix.st.fp(i) = *other.st.fp(j)
+			copy(ix.st.sig(i), other.st.sig(j))
+			ix.sorted = false
+			if nr.long {
+				ix.long++
+			}
+			ix.insert(slot, i)
 		}
-		i = ix.st.add()
-		nr := ix.st.rec(i)
-		*nr = *r
-		nr.loc += base << locFileShift
-		*ix.st.fp(i) = *other.st.fp(j)
-		copy(ix.st.sig(i), other.st.sig(j))
-		ix.sorted = false
-		if nr.long {
-			ix.long++
+		if j%chunkLen == chunkLen-1 {
+			other.st.release(j / chunkLen)
 		}
-		ix.insert(slot, i)
 	}
-	other.st, other.table = store{bands: other.bands}, nil
+	other.st = store{bands: other.bands}
 	other.files, other.out, other.long = nil, nil, 0
 	return nil
 }

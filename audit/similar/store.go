@@ -39,6 +39,11 @@ func (s *store) add() int {
 	return s.n - 1
 }
 
+// release lets chunk c go; the texts it held must not be read again.
+func (s *store) release(c int) {
+	s.recs[c], s.sigs[c], s.fps[c] = nil, nil, nil
+}
+
 // move copies text src over text dst.
 func (s *store) move(dst, src int) {
 	*s.rec(dst) = *s.rec(src)

@@ -66,7 +66,7 @@ type baseline struct {
 	table *valueclass.Table
 	// tokens counts, per token, the labeled rows that may be fitted on per
 	// cell (a token counts once per row).
-	tokens  map[string]map[valueclass.Cell]int64
+	tokens  *valueclass.Tallies
 	textCol int
 	spill   *os.File
 	w       *bufio.Writer
@@ -85,7 +85,7 @@ func newBaseline(env *audit.Env) audit.Accumulator {
 		cols = append(cols, valueclass.Column{Name: f, Parse: valueclass.ParseNumber})
 	}
 	return &baseline{env: env, names: classNames{}, table: valueclass.NewTable(env, cols),
-		tokens: map[string]map[valueclass.Cell]int64{}, textCol: env.Column(env.Roles.Text)}
+		tokens: valueclass.NewTallies(), textCol: env.Column(env.Roles.Text)}
 }
 
 func (a *baseline) Add(b *audit.Batch) {
@@ -115,18 +115,16 @@ func (a *baseline) Add(b *audit.Batch) {
 		if valueclass.MayEval(role, cell.Eval) {
 			a.writeEval(cell, toks)
 		}
-		if !valueclass.MayFit(role, cell.Eval) {
+		if !valueclass.MayFit(role, cell.Eval) || len(toks) == 0 {
 			continue
 		}
+		id := a.tokens.Cell(cell)
 		for _, t := range toks {
-			cc, ok := a.tokens[t]
-			if !ok {
-				cc = map[valueclass.Cell]int64{}
-				a.tokens[strings.Clone(t)] = cc
-			}
-			cc[cell]++
+			a.tokens.Add(t, id)
 		}
 	}
+	// The tokens slice the batch's texts: let them go with the batch.
+	clear(a.toks[:cap(a.toks)])
 }
 
 // tokenize appends to dst the distinct tokens of the normalized text s, in
@@ -266,17 +264,10 @@ func (a *baseline) Merge(other audit.Accumulator) {
 	}
 	a.names.merge(o.names)
 	a.table.Merge(o.table)
-	for t, cc := range o.tokens {
-		cur, ok := a.tokens[t]
-		if !ok {
-			a.tokens[t] = cc
-			continue
-		}
-		for c, n := range cc {
-			cur[c] += n
-		}
-	}
-	// Evaluation rows stay in each worker's file; keep them all.
+	a.tokens.Merge(o.tokens)
+	// Evaluation rows stay in each worker's file; keep them all, but
+	// nothing else of o: its counts are folded in.
+	o.names, o.table, o.tokens = nil, nil, nil
 	a.others = append(a.others, o)
 	a.others = append(a.others, o.others...)
 	o.others = nil
@@ -505,7 +496,7 @@ func (a *baseline) Result(s *audit.Summary) audit.CheckResult {
 	// Keywords: per class, the tokens with the highest precision for it
 	// among the fitting rows.
 	byClass := map[uint64][]keyword{}
-	for t, cells := range a.tokens {
+	for t, cells := range a.tokens.All() {
 		cc := classCounts{}
 		var total int64
 		for c, n := range cells {

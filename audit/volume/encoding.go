@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"dataready/audit"
-	"dataready/audit/norm"
 	"dataready/audit/valueclass"
 	"dataready/audit/wire"
 )
@@ -99,9 +98,9 @@ func (m *segmentMinimum) MarshalBinary() ([]byte, error) {
 	for _, v := range wire.SortedKeysFunc(m.keys, compareSegValues) {
 		w.Int(v.col)
 		w.Str(v.value)
-		set := m.keys[v]
-		w.Int(len(set))
-		for _, k := range wire.SortedKeysFunc(set, audit.CompareKeys) {
+		keys := m.keys[v].SortedKeys()
+		w.Int(len(keys))
+		for _, k := range keys {
 			audit.WriteKey(w, k)
 		}
 	}
@@ -119,10 +118,9 @@ func (m *segmentMinimum) UnmarshalBinary(data []byte) error {
 	}
 	for range r.Count(3) {
 		v := segValue{col: r.Below(segs), value: r.Str()}
-		n := r.Count(16)
-		set := make(map[norm.Key]struct{}, n)
-		for range n {
-			set[audit.ReadKey(r)] = struct{}{}
+		set := &keySet{}
+		for range r.Count(16) {
+			set.Upsert(audit.ReadKey(r))
 		}
 		m.keys[v] = set
 	}
@@ -140,11 +138,7 @@ func (a *baseline) MarshalBinary() ([]byte, error) {
 	w := wire.NewWriter(Baseline.ID, encodingVersion)
 	writeNames(w, a.names)
 	a.table.Encode(w)
-	w.Int(len(a.tokens))
-	for _, t := range wire.SortedKeys(a.tokens) {
-		w.Str(t)
-		valueclass.WriteCells(w, a.tokens[t])
-	}
+	a.tokens.Encode(w)
 	// The count of evaluation rows is not known before reading them: they
 	// go to a second writer, appended after the count.
 	evals := &wire.Writer{}
@@ -170,12 +164,7 @@ func (a *baseline) UnmarshalBinary(data []byte) error {
 	r := wire.NewReader(data, Baseline.ID, encodingVersion)
 	readNames(r, a.names)
 	a.table.Decode(r)
-	for range r.Count(2) {
-		t := r.Str()
-		cells := map[valueclass.Cell]int64{}
-		valueclass.ReadCells(r, cells)
-		a.tokens[t] = cells
-	}
+	a.tokens.Decode(r)
 	var toks []string
 	for range r.Count(11) {
 		cell := valueclass.ReadCell(r)

@@ -48,7 +48,7 @@ func (p *pilot) Result(s *audit.Summary) audit.CheckResult {
 		split    uint8
 	}
 	var groups []group
-	for _, k := range s.Keys.Keys {
+	for _, k := range s.Keys.All() {
 		labeled += int64(k.Labeled)
 		if k.Conflict {
 			conflicting += int64(k.Labeled)
@@ -130,7 +130,7 @@ func (p *pilot) Flag(s *audit.Summary) func(*audit.RowRecord) (string, bool) {
 		if r.Missing >= 0 {
 			return "", false
 		}
-		k, ok := s.Keys.Keys[r.Key]
+		k, ok := s.Keys.Get(r.Key)
 		if !ok {
 			return "", false
 		}

@@ -56,7 +56,7 @@ func countUsable(s *audit.Summary, names classNames) usable {
 		}
 	}
 	u.hasTrain, u.hasHoldout = trainMask != 0, holdoutMask != 0 && trainMask != 0
-	for _, k := range s.Keys.Keys {
+	for _, k := range s.Keys.All() {
 		if k.Conflict {
 			continue
 		}
