@@ -343,18 +343,35 @@ func (q *Partial) parts() []Encodable {
 // MarshalBinary encodes the partial state: the run's split names (checked
 // on decoding), then each part's own encoding (see Encodable).
 func (q *Partial) MarshalBinary() ([]byte, error) {
-	return q.marshal(-1, q.w.keys, q.units)
+	return q.marshal(-1, nil, q.units)
 }
 
-// Pieces is the number of pieces MarshalPieces cuts a Partial into.
-func (p *Plan) Pieces() int {
+// KeySharded is an accumulator whose state is mostly per key (row key,
+// text, entity): MarshalPieces cuts it into KeyShards pieces by key, as it
+// cuts the key table, so that its merge is spread too.
+type KeySharded interface {
+	Accumulator
+	// CutKeys moves the state of the stream into n accumulators of the
+	// same kind, by key (a key goes to shard Lo % n), whatever is not per
+	// key to the first, and leaves the accumulator empty. Merging the n
+	// gives the state back.
+	CutKeys(n int) []Accumulator
+}
+
+// Pieces is the number of pieces MarshalPieces cuts a Partial of the run
+// into (every Partial of a run gives as many).
+func (q *Partial) Pieces() int {
 	n := KeyShards + 2 // the key table, statistics and profile
-	for _, on := range p.s.enabled {
-		if on {
+	for _, acc := range q.w.accs {
+		switch acc.(type) {
+		case nil:
+		case KeySharded:
+			n += KeyShards
+		default:
 			n++
 		}
 	}
-	if p.s.indexThreshold > 0 {
+	if q.w.prep.index != nil {
 		n++
 	}
 	return n
@@ -364,8 +381,8 @@ func (p *Plan) Pieces() int {
 // a Partial (DecodePartial decodes it) that holds one piece of q's state
 // and nothing else: pieces 0 to KeyShards-1 hold the keys of the key table
 // whose hash falls in that shard, the next two the run statistics and the
-// profile, then each enabled check's accumulator, then the near-duplicate
-// index.
+// profile, then each enabled check's accumulator (KeyShards pieces, by
+// key, for a KeySharded one), then the near-duplicate index.
 // A distributed run merges the pieces of every unit by piece index — each
 // merge holds one piece, so the pieces merge in parallel, on different
 // machines — and then merges the merged pieces into the whole state.
@@ -385,23 +402,36 @@ func (q *Partial) MarshalPieces() ([][]byte, error) {
 	}
 	parts := q.parts()
 	for i := 1; i < len(parts); i++ {
-		if i >= 3 && parts[i] == nil {
+		shards := []Encodable{parts[i]}
+		switch acc := parts[i].(type) {
+		case nil:
 			continue // a disabled check has no piece
+		case KeySharded:
+			shards = shards[:0]
+			for _, s := range acc.CutKeys(KeyShards) {
+				enc, ok := s.(Encodable)
+				if !ok {
+					return nil, fmt.Errorf("%T.CutKeys gave a %T, which does not implement audit.Encodable", acc, s)
+				}
+				shards = append(shards, enc)
+			}
 		}
-		data, err := q.marshal(i, nil, 0)
-		if err != nil {
-			return nil, err
+		for _, part := range shards {
+			data, err := q.marshal(i, part, 0)
+			if err != nil {
+				return nil, err
+			}
+			pieces = append(pieces, data)
 		}
-		pieces = append(pieces, data)
 	}
 	return pieces, nil
 }
 
 // marshal encodes the partial state: every part when only < 0, otherwise
-// only part number only (the others encoded as empty); keys stands for the
-// key table and units the units consumed (a piece other than the first
-// counts none, so that the merge of every piece counts each unit once).
-func (q *Partial) marshal(only int, keys *KeyTable, units int64) ([]byte, error) {
+// only part number only (the others encoded as empty), as part; units is
+// the units consumed (a piece other than the first counts none, so that
+// the merge of every piece counts each unit once).
+func (q *Partial) marshal(only int, part Encodable, units int64) ([]byte, error) {
 	w := wire.NewWriter("audit.Partial", partialVersion)
 	names := q.plan.s.splits.Names()
 	w.Int(len(names))
@@ -411,7 +441,9 @@ func (q *Partial) marshal(only int, keys *KeyTable, units int64) ([]byte, error)
 	w.Varint(units)
 	w.Varint(q.started.UnixNano())
 	parts := q.parts()
-	parts[0] = keys
+	if only >= 0 {
+		parts[only] = part
+	}
 	w.Int(len(parts))
 	for i, part := range parts {
 		switch {

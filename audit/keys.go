@@ -89,8 +89,8 @@ func (t *KeyTable) cut(n int) []*KeyTable {
 	for i := range out {
 		out[i] = NewKeyTable()
 	}
-	for k, s := range t.keys.Drain() {
-		out[k.Lo%uint64(n)].add(k, s)
+	for i, m := range keymap.Cut(&t.keys, n) {
+		out[i].keys = m
 	}
 	return out
 }

@@ -180,3 +180,22 @@ func (m *Map[V]) Bytes() int {
 	}
 	return n*int(unsafe.Sizeof(entry[V]{})) + 4*len(m.table)
 }
+
+// Cut moves the entries of m into n maps by key (a key goes to map
+// k.Lo % n), in m's insertion order, leaving m empty: the shards of a
+// distributed merge.
+func Cut[V any](m *Map[V], n int) []Map[V] {
+	out := make([]Map[V], n)
+	for k, v := range m.Drain() {
+		*must(out[k.Lo%uint64(n)].Upsert(k)) = v
+	}
+	return out
+}
+
+// must returns the pointer of an Upsert of a key that is new.
+func must[V any](p *V, existed bool) *V {
+	if existed {
+		panic("keymap: a key twice in one map")
+	}
+	return p
+}

@@ -135,3 +135,50 @@ func TestBytesPerKey(t *testing.T) {
 		t.Errorf("%.1f bytes per key, want at most 70", per)
 	}
 }
+
+// TestCut checks that Cut puts every key, with its value, in shard
+// Lo % n, keeps the insertion order within a shard, and empties the map.
+func TestCut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, shape := range []string{"hashes", "small", "high"} {
+		for _, n := range []int{1, 3, 8} {
+			var m Map[int]
+			var order []norm.Key
+			for i, k := range keysOf(rng, shape, 20_000) {
+				v, ok := m.Upsert(k)
+				if !ok {
+					order = append(order, k)
+				}
+				*v = i
+			}
+			want := maps.Collect(m.All())
+			shards := Cut(&m, n)
+			if left := len(maps.Collect(m.All())); m.Len() != 0 || left != 0 {
+				t.Fatalf("%s, n=%d: the map holds %d keys after Cut", shape, n, m.Len())
+			}
+			total := 0
+			for i := range shards {
+				var got []norm.Key
+				for k, v := range shards[i].All() {
+					if k.Lo%uint64(n) != uint64(i) || want[k] != v {
+						t.Fatalf("%s, n=%d: key %v value %d in shard %d; want value %d in shard %d", shape, n, k, v, i, want[k], k.Lo%uint64(n))
+					}
+					got = append(got, k)
+				}
+				var wantOrder []norm.Key
+				for _, k := range order {
+					if k.Lo%uint64(n) == uint64(i) {
+						wantOrder = append(wantOrder, k)
+					}
+				}
+				if !slices.Equal(got, wantOrder) {
+					t.Fatalf("%s, n=%d: shard %d is not in insertion order", shape, n, i)
+				}
+				total += shards[i].Len()
+			}
+			if total != len(want) {
+				t.Fatalf("%s, n=%d: %d keys in the shards, %d before", shape, n, total, len(want))
+			}
+		}
+	}
+}

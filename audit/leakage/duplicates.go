@@ -102,6 +102,24 @@ func (d *duplicates) Merge(other audit.Accumulator) {
 	d.classes.merge(o.classes)
 }
 
+// CutKeys moves the row counts into n accumulators by row key (the class
+// names go to the first), leaving d empty: see audit.KeySharded.
+func (d *duplicates) CutKeys(n int) []audit.Accumulator {
+	out := make([]audit.Accumulator, n)
+	shards := make([]*duplicates, n)
+	for i := range out {
+		shards[i] = newDuplicates(d.env).(*duplicates)
+		out[i] = shards[i]
+	}
+	for s := range d.keys {
+		for i, m := range keymap.Cut(&d.keys[s], n) {
+			shards[i].keys[s] = m
+		}
+	}
+	shards[0].classes, d.classes = d.classes, classNames{}
+	return out
+}
+
 // Revisit finds the first rows of every duplicated key: memory grows with
 // duplicated keys only.
 func (d *duplicates) Revisit(s *audit.Summary) func(*audit.RowRecord) {

@@ -128,6 +128,20 @@ func (e *exact) Merge(other audit.Accumulator) {
 	e.classes.merge(o.classes)
 }
 
+// CutKeys moves the train keys into n accumulators by row key (the class
+// names go to the first), leaving e empty: see audit.KeySharded. Only
+// state of the stream is cut: call it before Revisit.
+func (e *exact) CutKeys(n int) []audit.Accumulator {
+	out := make([]audit.Accumulator, n)
+	for i, m := range keymap.Cut(&e.train, n) {
+		shard := newExact(e.env).(*exact)
+		shard.train = m
+		out[i] = shard
+	}
+	out[0].(*exact).classes, e.classes = e.classes, classNames{}
+	return out
+}
+
 // relation tells how a labeled holdout row's class relates to its train
 // twins' classes. Without a conflict in the key table, every labeled row
 // of the key carries one class, so a labeled train twin has the holdout

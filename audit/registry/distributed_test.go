@@ -155,7 +155,12 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 	} else {
 		// A merger per piece index (a combine keyed by it), then the
 		// finisher's merge of the merged pieces.
-		n := merger.Pieces()
+		probe, err := merger.NewPartial()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := probe.Pieces()
+		probe.Close()
 		byPiece := make([][][]byte, n)
 		for _, e := range encoded {
 			byPiece[e[0]] = append(byPiece[e[0]], e[1:])
@@ -222,9 +227,13 @@ func encode(t *testing.T, q *audit.Partial, pieces bool) [][]byte {
 		}
 		return [][]byte{data}
 	}
+	n := q.Pieces()
 	cut, err := q.MarshalPieces()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(cut) != n || n > 255 {
+		t.Fatalf("MarshalPieces made %d pieces, Pieces says %d (at most 255 fit the test's one-byte index)", len(cut), n)
 	}
 	out := make([][]byte, len(cut))
 	for i, data := range cut {

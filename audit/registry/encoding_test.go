@@ -30,10 +30,16 @@ func TestEveryCheckEncodes(t *testing.T) {
 	cfg := audit.DefaultConfig()
 	cfg.Label = "label"
 	env := &audit.Env{Config: cfg, Columns: []string{"label"}, Roles: audit.Roles{Label: "label"}, Params: map[string]float64{}, Examples: cfg.Examples}
+	// The checks with the largest per-key state cut it by key for a
+	// distributed merge (audit.KeySharded; TestDistributed checks the cut).
+	sharded := map[string]bool{"leakage.duplicates": true, "leakage.exact_overlap": true}
 	for _, spec := range registry.Checks() {
 		acc := spec.New(env)
 		if _, ok := acc.(audit.Encodable); !ok {
 			t.Errorf("%s: %T does not implement audit.Encodable", spec.ID, acc)
+		}
+		if _, ok := acc.(audit.KeySharded); ok != sharded[spec.ID] {
+			t.Errorf("%s: implements audit.KeySharded: %v, want %v", spec.ID, ok, sharded[spec.ID])
 		}
 		if c, ok := acc.(interface{ Close() error }); ok {
 			_ = c.Close()

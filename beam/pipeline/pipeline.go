@@ -383,12 +383,13 @@ func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*in
 	for digests(&i, &d) {
 		sha[i] = d
 	}
-	if len(merged) != p.Pieces() {
-		return fmt.Errorf("finish: %d pieces of state reached the last step, the run has %d", len(merged), p.Pieces())
-	}
 	q, err := p.DecodePartial(merged[0])
 	if err != nil {
 		return err
+	}
+	if len(merged) != q.Pieces() {
+		q.Close()
+		return fmt.Errorf("finish: %d pieces of state reached the last step, the run has %d", len(merged), q.Pieces())
 	}
 	for _, piece := range merged[1:] {
 		o, err := p.DecodePartial(piece)
