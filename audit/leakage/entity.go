@@ -135,6 +135,29 @@ func (e *entity) Merge(other audit.Accumulator) {
 	}
 }
 
+// CutKeys moves the per-value counts of every id column into n
+// accumulators by value hash (h % n), leaving e empty: see
+// audit.KeySharded. Only state of the stream is cut: call it before
+// Revisit.
+func (e *entity) CutKeys(n int) []audit.Accumulator {
+	out := make([]audit.Accumulator, n)
+	shards := make([]*entity, n)
+	for i := range out {
+		shards[i] = newEntity(e.env).(*entity)
+		out[i] = shards[i]
+	}
+	for j, c := range e.cols {
+		for h, x := range c.train {
+			shards[h%uint64(n)].cols[j].train[h] = x
+		}
+		for k, x := range c.hold {
+			shards[k.h%uint64(n)].cols[j].hold[k] = x
+		}
+		c.train, c.hold = map[uint64]int64{}, map[splitEntity]holdEntity{}
+	}
+	return out
+}
+
 // skipReason says why the check does not apply, "" when it does.
 func (e *entity) skipReason(s *audit.Summary) string {
 	if len(e.cols) == 0 {

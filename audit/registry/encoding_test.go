@@ -32,7 +32,8 @@ func TestEveryCheckEncodes(t *testing.T) {
 	env := &audit.Env{Config: cfg, Columns: []string{"label"}, Roles: audit.Roles{Label: "label"}, Params: map[string]float64{}, Examples: cfg.Examples}
 	// The checks with the largest per-key state cut it by key for a
 	// distributed merge (audit.KeySharded; TestDistributed checks the cut).
-	sharded := map[string]bool{"leakage.duplicates": true, "leakage.exact_overlap": true}
+	sharded := map[string]bool{"leakage.duplicates": true, "leakage.exact_overlap": true, "leakage.entity_overlap": true,
+		"volume.segment_minimum": true}
 	for _, spec := range registry.Checks() {
 		acc := spec.New(env)
 		if _, ok := acc.(audit.Encodable); !ok {

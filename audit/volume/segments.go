@@ -106,6 +106,27 @@ func (m *segmentMinimum) Merge(other audit.Accumulator) {
 	o.keys = nil
 }
 
+// CutKeys moves the key sets into n accumulators by row key (the row
+// counts go to the first), leaving m empty: see audit.KeySharded.
+func (m *segmentMinimum) CutKeys(n int) []audit.Accumulator {
+	out := make([]audit.Accumulator, n)
+	shards := make([]*segmentMinimum, n)
+	for i := range out {
+		shards[i] = &segmentMinimum{env: m.env, rows: map[segValue]int64{}, keys: map[segValue]*keySet{}}
+		out[i] = shards[i]
+	}
+	shards[0].rows, shards[0].holdout = m.rows, m.holdout
+	for v, set := range m.keys {
+		for i, part := range keymap.Cut(set, n) {
+			if part.Len() > 0 {
+				shards[i].keys[v] = &part
+			}
+		}
+	}
+	m.rows, m.keys, m.holdout = map[segValue]int64{}, map[segValue]*keySet{}, 0
+	return out
+}
+
 func (m *segmentMinimum) Result(s *audit.Summary) audit.CheckResult {
 	if len(m.env.Roles.Segments) == 0 {
 		return audit.CheckResult{Status: audit.Skip, Summary: "No segment columns are configured (segments)."}
