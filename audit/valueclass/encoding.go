@@ -41,25 +41,8 @@ func ReadCell(r *wire.Reader) Cell {
 // cellSize is the smallest encoding of a cell with its count.
 const cellSize = 8 + 1 + 1 + 1
 
-// WriteCells writes counts per cell in cell order.
-func WriteCells(w *wire.Writer, m map[Cell]int64) {
-	w.Int(len(m))
-	for _, c := range wire.SortedKeysFunc(m, CompareCells) {
-		WriteCell(w, c)
-		w.Varint(m[c])
-	}
-}
-
-// ReadCells reads counts written by WriteCells into m.
-func ReadCells(r *wire.Reader, m map[Cell]int64) {
-	for range r.Count(cellSize) {
-		c := ReadCell(r)
-		m[c] = r.Varint()
-	}
-}
-
-// writeCounts writes counts per cell id as WriteCells writes the same
-// counts keyed by cell (rank: cellIDs.ranks).
+// writeCounts writes the counts of cc: their number, then each cell in
+// cell order (CompareCells; rank: cellIDs.ranks) with its count.
 func writeCounts(w *wire.Writer, ids *cellIDs, rank []uint32, cc *cellCounts) {
 	w.Int(cc.len())
 	for _, id := range cc.sorted(rank) {
@@ -68,7 +51,7 @@ func writeCounts(w *wire.Writer, ids *cellIDs, rank []uint32, cc *cellCounts) {
 	}
 }
 
-// readCounts reads counts written by writeCounts (or WriteCells) into
+// readCounts reads counts written by writeCounts into
 // empty counts, numbering the cells with ids. Every count written is at
 // least 1.
 func readCounts(r *wire.Reader, ids *cellIDs, cc *cellCounts) {

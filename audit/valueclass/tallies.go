@@ -82,7 +82,8 @@ func (t *Tallies) All() iter.Seq2[string, iter.Seq2[Cell, int64]] {
 }
 
 // Encode writes the tallies as a count of keys, then each key in ascending
-// order with its counts as WriteCells writes them.
+// order with its counts: their number, then each cell in cell order
+// (CompareCells) with its count.
 func (t *Tallies) Encode(w *wire.Writer) {
 	keys := make([]string, 0, len(t.index))
 	for key := range t.index {

@@ -27,9 +27,19 @@ func (m tallyRef) encode() []byte {
 	w.Int(len(m))
 	for _, k := range wire.SortedKeys(m) {
 		w.Str(k)
-		valueclass.WriteCells(w, m[k])
+		writeCells(w, m[k])
 	}
 	return w.Bytes()
+}
+
+// writeCells writes counts per cell as volume.baseline wrote them before
+// Tallies: their number, then each cell in cell order with its count.
+func writeCells(w *wire.Writer, m map[valueclass.Cell]int64) {
+	w.Int(len(m))
+	for _, c := range wire.SortedKeysFunc(m, valueclass.CompareCells) {
+		valueclass.WriteCell(w, c)
+		w.Varint(m[c])
+	}
 }
 
 func collect(t *valueclass.Tallies) tallyRef {
