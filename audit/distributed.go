@@ -260,8 +260,8 @@ func (p *Plan) Consume(ctx context.Context, u WorkUnit) (*Partial, error) {
 	return p.consume(ctx, u, func(*worker) bool { return false })
 }
 
-// consume is Consume, recording the unit's rows in a spill when record
-// says so.
+// consume is Consume, recording the unit's rows in a spill in memory when
+// record says so.
 func (p *Plan) consume(ctx context.Context, u WorkUnit, record func(*worker) bool) (*Partial, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -275,15 +275,9 @@ func (p *Plan) consume(ctx context.Context, u WorkUnit, record func(*worker) boo
 		return nil, err
 	}
 	if record(q.w) {
-		if q.w.spill, err = newSpill(); err != nil {
-			q.Close()
-			return nil, err
-		}
+		q.w.spill = newMemSpill()
 	}
 	if _, err := q.w.consume(work{in: in, unit: su}, p.s.mem); err != nil {
-		if q.w.spill != nil {
-			q.w.spill.close()
-		}
 		q.Close()
 		return nil, err
 	}
@@ -645,7 +639,6 @@ func (p *Plan) ConsumeRecords(ctx context.Context, u WorkUnit) (*Partial, []byte
 		return q, nil, nil
 	}
 	raw, err := q.w.spill.contents()
-	q.w.spill.close()
 	q.w.spill = nil
 	if err != nil {
 		q.Close()

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -147,6 +148,9 @@ type spill struct {
 	f   *os.File
 	w   *bufio.Writer
 	buf []byte
+	// mem holds the records of a spill kept in memory (newMemSpill): one
+	// unit's, sent whole to another process; f is then nil.
+	mem *bytes.Buffer
 }
 
 func newSpill() (*spill, error) {
@@ -155,6 +159,13 @@ func newSpill() (*spill, error) {
 		return nil, fmt.Errorf("findings spill: %w", err)
 	}
 	return &spill{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+// newMemSpill returns a spill that keeps its records in memory, for
+// contents (each needs a file).
+func newMemSpill() *spill {
+	mem := &bytes.Buffer{}
+	return &spill{w: bufio.NewWriter(mem), mem: mem}
 }
 
 // add appends the records of a batch; text is the canonical index of the
@@ -308,16 +319,13 @@ func idStrings(ids [][]byte) []string {
 	return out
 }
 
-// contents returns every record written so far, in the spill's encoding.
+// contents returns every record written to a spill of newMemSpill, in the
+// spill's encoding.
 func (s *spill) contents() ([]byte, error) {
 	if err := s.w.Flush(); err != nil {
 		return nil, fmt.Errorf("findings spill: %w", err)
 	}
-	data, err := os.ReadFile(s.f.Name())
-	if err != nil {
-		return nil, fmt.Errorf("findings spill: %w", err)
-	}
-	return data, nil
+	return s.mem.Bytes(), nil
 }
 
 // write appends records in the spill's encoding (from contents of another
@@ -332,6 +340,9 @@ func (s *spill) write(raw []byte) error {
 
 // close removes the spill file.
 func (s *spill) close() {
+	if s.f == nil {
+		return
+	}
 	s.f.Close()
 	os.Remove(s.f.Name())
 }

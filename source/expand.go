@@ -122,7 +122,7 @@ func walkData(dir string) ([]string, error) {
 			return osError(p, err)
 		}
 		name := d.Name()
-		if p != dir && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+		if p != dir && skipped(name) {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -145,6 +145,12 @@ func walkData(dir string) ([]string, error) {
 	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// skipped reports whether a name inside a folder is left out: hidden
+// (".") or a Spark/Hive marker ("_").
+func skipped(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
 }
 
 // isDataName reports whether a file name has a data file suffix.

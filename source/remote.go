@@ -242,7 +242,7 @@ func globMatch(pattern, url string) bool {
 func dataUnder(rel string) bool {
 	parts := strings.Split(rel, "/")
 	for _, part := range parts {
-		if part == "" || strings.HasPrefix(part, ".") || strings.HasPrefix(part, "_") {
+		if part == "" || skipped(part) {
 			return false
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"dataready/beam/pipeline"
 	"dataready/cli"
 	"dataready/snapshot"
+	"dataready/source"
 
 	// Filesystems for the report folder (and Beam's own staging).
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/gcs"
@@ -206,7 +207,7 @@ func reportPath(cfg *audit.Config) string {
 // filesystem when the out folder is remote.
 func readReport(ctx context.Context, cfg *audit.Config) (*audit.Report, error) {
 	path := reportPath(cfg)
-	if strings.Contains(path, "://") {
+	if source.IsURL(path) {
 		fs, err := filesystem.New(ctx, path)
 		if err != nil {
 			return nil, err

@@ -22,6 +22,7 @@ import (
 	"dataready/audit/registry"
 	"dataready/beam/remote"
 	"dataready/cli"
+	"dataready/source"
 )
 
 func init() {
@@ -88,7 +89,7 @@ func (j Job) Config() (*audit.Config, error) {
 		return nil, err
 	}
 	abs := func(p *string) {
-		if *p != "" && !filepath.IsAbs(*p) && !strings.Contains(*p, "://") {
+		if *p != "" && !filepath.IsAbs(*p) && !source.IsURL(*p) {
 			*p = filepath.Join(j.Dir, *p)
 		}
 	}
@@ -430,7 +431,7 @@ func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*in
 // out folder when it is local, else into a local folder first and then
 // through Beam's filesystem (gs://, s3://).
 func writeReports(ctx context.Context, cfg *audit.Config, rep *audit.Report) error {
-	if !strings.Contains(cfg.Out, "://") {
+	if !source.IsURL(cfg.Out) {
 		return cli.WriteReports(cfg, rep)
 	}
 	tmp, err := os.MkdirTemp("", "audit-beam-report-*")

@@ -26,6 +26,16 @@ type GCS struct {
 
 var _ source.FS = (*GCS)(nil)
 
+// bucketURL is the part of url before the object name name:
+// "scheme://bucket/", to which listed names are appended.
+func bucketURL(url, name string) string {
+	head := strings.TrimSuffix(url, name)
+	if !strings.HasSuffix(head, "/") {
+		head += "/"
+	}
+	return head
+}
+
 // bucketObject splits a gs:// or s3:// URL into bucket and object name.
 func bucketObject(url string) (bucket, object string, err error) {
 	_, rest, ok := strings.Cut(url, "://")
@@ -114,10 +124,7 @@ func (g *GCS) List(ctx context.Context, prefix string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	head := strings.TrimSuffix(prefix, name) // "scheme://bucket/"
-	if !strings.HasSuffix(head, "/") {
-		head += "/"
-	}
+	head := bucketURL(prefix, name)
 	var urls []string
 	it := b.Objects(ctx, &storage.Query{Prefix: name, Projection: storage.ProjectionNoACL})
 	for {

@@ -123,10 +123,7 @@ func (f *S3) List(ctx context.Context, prefix string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	head := strings.TrimSuffix(prefix, key) // "scheme://bucket/"
-	if !strings.HasSuffix(head, "/") {
-		head += "/"
-	}
+	head := bucketURL(prefix, key)
 	var urls []string
 	pages := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: &bucket, Prefix: &key})
 	for pages.HasMorePages() {
