@@ -146,22 +146,11 @@ func (ix *Index) Search(qs []Query) ([]Result, error) {
 	for q := range rs {
 		rs[q].Stats = Stats{Texts: int64(ix.st.len()), Truncated: ix.long, Bands: ix.bands, Rows: ix.rows}
 	}
-	if len(qs) > maxQueries {
-		return rs, fmt.Errorf("similar: %d queries in one search, at most %d", len(qs), maxQueries)
-	}
-	for _, q := range qs {
-		if (q.IsQuery == nil) != (q.IsTarget == nil) || b2u(q.IsQuery != nil)+b2u(q.Keep != nil)+b2u(q.Differ != nil) > 1 {
-			return rs, errors.New("similar: a query sets Keep, Differ, or IsQuery and IsTarget")
-		}
+	if err := checkQueries(qs, ix.opt.Threshold); err != nil {
+		return rs, err
 	}
 	if ix.closed {
 		return rs, ErrClosed
-	}
-	for _, q := range qs {
-		if !(q.Threshold >= ix.opt.Threshold && q.Threshold <= 1) {
-			return rs, fmt.Errorf("similar: threshold %v is outside [%v, 1], the range the index was built for",
-				q.Threshold, ix.opt.Threshold)
-		}
 	}
 	if err := ix.flush(); err != nil {
 		return rs, err
@@ -191,6 +180,24 @@ func (ix *Index) Search(qs []Query) ([]Result, error) {
 		}
 	}
 	return rs, nil
+}
+
+// checkQueries checks the queries of one search of an index built for
+// threshold.
+func checkQueries(qs []Query, threshold float64) error {
+	if len(qs) > maxQueries {
+		return fmt.Errorf("similar: %d queries in one search, at most %d", len(qs), maxQueries)
+	}
+	for _, q := range qs {
+		if (q.IsQuery == nil) != (q.IsTarget == nil) || b2u(q.IsQuery != nil)+b2u(q.Keep != nil)+b2u(q.Differ != nil) > 1 {
+			return errors.New("similar: a query sets Keep, Differ, or IsQuery and IsTarget")
+		}
+		if !(q.Threshold >= threshold && q.Threshold <= 1) {
+			return fmt.Errorf("similar: threshold %v is outside [%v, 1], the range the index was built for",
+				q.Threshold, threshold)
+		}
+	}
+	return nil
 }
 
 // queryState is a query as the scan runs it.
