@@ -225,6 +225,10 @@ type Partial struct {
 	closers []io.Closer
 	units   int64
 	started time.Time
+	// textsTaken is set when TakeTexts moved texts of the index out, for a
+	// band search whose answer the finish must be given (UseTextAnswer).
+	textsTaken bool
+	answer     *similar.Answer
 }
 
 // NewPartial returns the state of no unit, the identity of Merge.
@@ -298,6 +302,7 @@ func (q *Partial) Merge(o *Partial) error {
 		return err
 	}
 	q.units += o.units
+	q.textsTaken = q.textsTaken || o.textsTaken
 	if o.started.Before(q.started) {
 		q.started = o.started
 	}
@@ -305,7 +310,7 @@ func (q *Partial) Merge(o *Partial) error {
 }
 
 // partialVersion is the format version of a Partial's encoding.
-const partialVersion = 2
+const partialVersion = 3
 
 // How a part of a Partial is encoded (a byte before each part).
 const (
@@ -434,6 +439,7 @@ func (q *Partial) marshal(only int, part Encodable, units int64) ([]byte, error)
 	}
 	w.Varint(units)
 	w.Varint(q.started.UnixNano())
+	w.Bool(q.textsTaken)
 	parts := q.parts()
 	if only >= 0 {
 		parts[only] = part
@@ -484,6 +490,7 @@ func (q *Partial) unmarshal(data []byte) error {
 	}
 	q.units = r.Varint()
 	q.started = time.Unix(0, r.Varint())
+	q.textsTaken = r.Bool()
 	parts := q.parts()
 	if n := r.Count(1); r.Err() == nil && n != len(parts) {
 		return fmt.Errorf("%d parts encoded, this run has %d: another set of checks?", n, len(parts))
@@ -590,6 +597,10 @@ func (p *Plan) finish(ctx context.Context, merged *Partial, digests map[int]stri
 	if n := merged.units; n == 0 {
 		return nil, errors.New("finish: the merged state holds no unit")
 	}
+	text, err := merged.textSearcher()
+	if err != nil {
+		return nil, err
+	}
 	clock := newStageClock(p.now, p.now())
 	var spills []*spill
 	defer func() {
@@ -614,13 +625,92 @@ func (p *Plan) finish(ctx context.Context, merged *Partial, digests map[int]stri
 		}
 		clock.lap(stage)
 	}
-	rep, err := p.s.report(ctx, merged.w, spills, sha, clock)
+	rep, err := p.s.report(ctx, merged.w, spills, sha, text, clock)
 	if rep != nil {
 		started := merged.started
 		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: p.now().Sub(started).Milliseconds(), Workers: int(merged.units), Bytes: p.s.bytes(),
 			Stages: clock.stages}
 	}
 	return rep, err
+}
+
+// UsesTextIndex reports whether the run fills a near-duplicate index: a
+// check that compares texts is on and a text column is named. A
+// distributed run then searches it with a band search (Plan.TextSearch)
+// or merges it whole.
+func (p *Plan) UsesTextIndex() bool { return p.s.indexThreshold > 0 }
+
+// TakeTexts calls fn with every distinct text of q's near-duplicate index
+// (with its entry) and leaves the index empty: a distributed run sends the
+// texts of every unit to a band search (Plan.TextSearch), keyed by text,
+// instead of merging the index whole, and gives the finish its answer
+// (UseTextAnswer). The state remembers it, in its encoding too: a finish
+// without the answer, or with texts of some units left in the index, is
+// an error. It does nothing when the run has no index.
+func (q *Partial) TakeTexts(fn func(similar.Text) error) error {
+	ix := q.w.prep.index
+	if ix == nil {
+		return nil
+	}
+	q.textsTaken = true
+	if err := ix.Texts(fn); err != nil {
+		return err
+	}
+	fresh, err := similar.New(ix.Options())
+	if err != nil {
+		return err
+	}
+	q.w.prep.index = fresh
+	q.closers = append(q.closers, fresh)
+	return ix.Close()
+}
+
+// TextSearch returns the band search of the run's near-duplicate index:
+// the questions every check that compares texts asks the finish's
+// search, with the index's options. nil when the run has no index. The
+// split names must be fixed.
+func (p *Plan) TextSearch() (*similar.BandSearch, error) {
+	if !p.UsesTextIndex() {
+		return nil, nil
+	}
+	q, err := p.NewPartial()
+	if err != nil {
+		return nil, err
+	}
+	defer q.Close()
+	ix := q.w.prep.index
+	sum := &Summary{Config: p.s.cfg, Roles: p.s.roles, Splits: p.s.splits, Examples: p.s.cfg.Examples, TextIndex: ix}
+	_, qs := textQueries(q.w.accs, sum)
+	return similar.NewBandSearch(ix.Options(), qs)
+}
+
+// UseTextAnswer gives the merged state the answer of the band search of
+// the texts TakeTexts took from every unit; the finish then answers the
+// checks' questions with it.
+func (q *Partial) UseTextAnswer(a *similar.Answer) error {
+	if !q.textsTaken {
+		return errors.New("an answer to a band search, but no unit's texts were taken for one (TakeTexts)")
+	}
+	q.answer = a
+	return nil
+}
+
+// textSearcher is what answers the checks' questions to the
+// near-duplicate index in the finish: the merged index, or the answer of
+// the band search its texts went to.
+func (q *Partial) textSearcher() (TextSearcher, error) {
+	ix := q.w.prep.index
+	switch {
+	case ix == nil:
+		return nil, nil
+	case q.textsTaken && q.answer == nil:
+		return nil, errors.New("finish: the texts of the near-duplicate index went to a band search (TakeTexts), and its answer was not given (UseTextAnswer)")
+	case q.textsTaken && ix.Len() > 0:
+		return nil, fmt.Errorf("finish: the texts of some units went to a band search (TakeTexts), %d texts of others did not", ix.Len())
+	case q.answer != nil:
+		return q.answer, nil
+	}
+	return ix, nil
 }
 
 // recordsVersion is the format version of the row records ConsumeRecords

@@ -77,6 +77,9 @@ type Revisitor interface {
 // method is called when Summary.TextIndex is nil.
 type TextQuerier interface {
 	// TextQuery returns the check's query, or false when it asks none.
+	// It may read the Summary's Config, Roles, Splits and TextIndex (only
+	// whether it is nil) and nothing else: a distributed run asks it
+	// before any state is merged (Plan.TextSearch).
 	TextQuery(s *Summary) (similar.Query, bool)
 	// TextAnswer receives the answer to the query, or the error that
 	// stopped the search.
@@ -89,6 +92,19 @@ func searchText(accs []Accumulator, sum *Summary) {
 	if sum.TextIndex == nil {
 		return
 	}
+	askers, qs := textQueries(accs, sum)
+	if len(qs) == 0 {
+		return
+	}
+	rs, err := sum.TextIndex.Search(qs)
+	for i, t := range askers {
+		t.TextAnswer(rs[i], err)
+	}
+}
+
+// textQueries collects the questions of the accumulators that query the
+// near-duplicate index, in accumulator order.
+func textQueries(accs []Accumulator, sum *Summary) ([]TextQuerier, []similar.Query) {
 	var askers []TextQuerier
 	var qs []similar.Query
 	for _, acc := range accs {
@@ -99,13 +115,7 @@ func searchText(accs []Accumulator, sum *Summary) {
 			}
 		}
 	}
-	if len(qs) == 0 {
-		return
-	}
-	rs, err := sum.TextIndex.Search(qs)
-	for i, t := range askers {
-		t.TextAnswer(rs[i], err)
-	}
+	return askers, qs
 }
 
 // revisit feeds every spilled row to the accumulators that revisit rows,

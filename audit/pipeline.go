@@ -145,7 +145,7 @@ func Run(ctx context.Context, cfg *Config, opts RunOptions) (*Report, error) {
 	for i, in := range s.inputs {
 		digests[i] = in.src.SHA256()
 	}
-	rep, err := s.report(ctx, all, spills, digests, clock)
+	rep, err := s.report(ctx, all, spills, digests, indexSearcher(all.prep.index), clock)
 	if rep != nil {
 		rep.Run = RunInfo{StartedAt: started.UTC(), DurationMS: now().Sub(started).Milliseconds(), Workers: workers, Bytes: s.bytes(), Stages: clock.stages}
 	}
@@ -299,11 +299,20 @@ func (s *runSetup) needSpill(w *worker) bool {
 	return false
 }
 
+// indexSearcher returns ix as a TextSearcher, nil when ix is nil.
+func indexSearcher(ix *similar.Index) TextSearcher {
+	if ix == nil {
+		return nil
+	}
+	return ix
+}
+
 // report makes the report from the merged state of every worker: it
+// answers the checks' questions to the near-duplicate index with text,
 // revisits the spilled rows, takes every check's result, describes the
 // dataset and its inputs (digests[i] is the SHA-256 of input i) and
 // decides the verdict. The caller fills in Report.Run.
-func (s *runSetup) report(ctx context.Context, all *worker, spills []*spill, digests []string, clock *stageClock) (*Report, error) {
+func (s *runSetup) report(ctx context.Context, all *worker, spills []*spill, digests []string, text TextSearcher, clock *stageClock) (*Report, error) {
 	cfg, inputs := s.cfg, s.inputs
 	for _, in := range inputs {
 		for _, p := range in.src.Problems() {
@@ -320,7 +329,7 @@ func (s *runSetup) report(ctx context.Context, all *worker, spills []*spill, dig
 		Keys:          all.keys,
 		Examples:      cfg.Examples,
 		MissingTokens: tokens,
-		TextIndex:     all.prep.index,
+		TextIndex:     text,
 	}
 	for _, in := range inputs {
 		sum.Files = append(sum.Files, in.ref)

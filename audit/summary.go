@@ -23,10 +23,12 @@ type Summary struct {
 	Examples int
 	// MissingTokens names the reasons in Batch.Missing.
 	MissingTokens []string
-	// TextIndex is the near-duplicate index of the text column, merged over
-	// every worker; nil unless a check uses it (Spec.UsesTextIndex). Its
-	// entries carry PackPos positions, split indexes and class hashes.
-	TextIndex *similar.Index
+	// TextIndex answers questions to the near-duplicate index of the text
+	// column, merged over every worker (or searched by a distributed run's
+	// band search, see Partial.TakeTexts); nil unless a check uses it
+	// (Spec.UsesTextIndex). Its entries carry PackPos positions, split
+	// indexes and class hashes.
+	TextIndex TextSearcher
 	// NearTrain maps the row key of each holdout text that
 	// leakage.near_duplicates found near a train text to that match. Its
 	// Revisit sets it; Revisit runs check by check in registry order before
@@ -34,6 +36,16 @@ type Summary struct {
 	// (leakage.entity_overlap) can read it in their own Revisit. nil when
 	// that check did not run. Read only.
 	NearTrain map[norm.Key]similar.Match
+}
+
+// TextSearcher answers the checks' questions to the near-duplicate index:
+// the merged *similar.Index of a run, or the *similar.Answer of the band
+// search of a distributed one.
+type TextSearcher interface {
+	// Search answers the queries in one search (similar.Index.Search).
+	Search(qs []similar.Query) ([]similar.Result, error)
+	// Text returns the stored normalized text of a key of the answers.
+	Text(key norm.Key) (string, bool, error)
 }
 
 // RefAt returns the location of a row known by its position and split index.

@@ -12,7 +12,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"dataready/audit"
+	"dataready/audit/norm"
 	"dataready/audit/registry"
+	"dataready/audit/similar"
 	"dataready/audit/wire"
 	"dataready/source"
 	"dataready/source/sourcetest"
@@ -86,7 +88,7 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 		}
 	}
 
-	var encoded, records [][]byte
+	var encoded, records, texts [][]byte
 	for c := range k {
 		p := newPlan(t, fx, cfg, mem)
 		if p.NeedsSplits() {
@@ -114,6 +116,16 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if how.bands {
+				err := q.TakeTexts(func(x similar.Text) error {
+					data, err := x.MarshalBinary()
+					texts = append(texts, data)
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
 			}
 			if i%5 == 0 { // some units travel alone
 				encoded = append(encoded, encode(t, q, pieces)...)
@@ -182,6 +194,18 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 	if merged.Units() != int64(len(units)) {
 		t.Errorf("merged state holds %d units, want %d", merged.Units(), len(units))
 	}
+	if how.bands {
+		bs, err := newPlanLike(t, fx, cfg, mem, merger).TextSearch()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bs == nil {
+			t.Fatal("the fixture's run has no near-duplicate index")
+		}
+		if err := merged.UseTextAnswer(bandSearch(t, rng, bs, texts)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var rep *audit.Report
 	first := "reread"
 	if how.records {
@@ -214,6 +238,89 @@ type shipping struct {
 	// (ConsumeRecords) to the finisher (FinishRecords), which then reads
 	// no input row.
 	records bool
+	// bands takes the texts out of every unit's near-duplicate index
+	// (TakeTexts) and searches them as a band search in simulated
+	// processes (bandSearch); the finisher gets its answer.
+	bands bool
+}
+
+// bandSearch runs a band search as a distributed pipeline does: texts
+// (encoded similar.Text, in any order) folded by key, then band after
+// band, members grouped by band hash and each group's Bucket called, every
+// value encoded between steps, groups and finds in shuffled order.
+func bandSearch(t *testing.T, rng *rand.Rand, bs *similar.BandSearch, texts [][]byte) *similar.Answer {
+	t.Helper()
+	byKey := map[norm.Key]*similar.Text{}
+	var keys []norm.Key
+	for _, data := range texts {
+		var x similar.Text
+		if err := x.UnmarshalBinary(data); err != nil {
+			t.Fatal(err)
+		}
+		if old, ok := byKey[x.Entry.Key]; ok {
+			if err := old.Absorb(x); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		byKey[x.Entry.Key] = &x
+		keys = append(keys, x.Entry.Key)
+	}
+	ship := func(m *similar.Member) similar.Member {
+		data, err := m.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out similar.Member
+		if err := out.UnmarshalBinary(data); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	var members []similar.Member
+	for _, k := range keys {
+		m := bs.Member(*byKey[k])
+		members = append(members, ship(&m))
+	}
+	var finds [][]byte
+	for k := range bs.Bands() {
+		groups := map[uint32][]similar.Member{}
+		for _, m := range members {
+			groups[m.BandHash(k)] = append(groups[m.BandHash(k)], m)
+		}
+		members = members[:0]
+		for _, g := range groups { // map order
+			rng.Shuffle(len(g), func(i, j int) { g[i], g[j] = g[j], g[i] })
+			f, err := bs.Bucket(k, g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := f.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			finds = append(finds, data)
+			for i := range g {
+				members = append(members, ship(&g[i]))
+			}
+		}
+	}
+	rng.Shuffle(len(finds), func(i, j int) { finds[i], finds[j] = finds[j], finds[i] })
+	var all similar.Found
+	for _, data := range finds {
+		var f similar.Found
+		if err := f.UnmarshalBinary(data); err != nil {
+			t.Fatal(err)
+		}
+		if err := all.Merge(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := bs.Answer(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // encode encodes q whole, or cut into pieces, each prefixed with its
@@ -295,7 +402,7 @@ func TestDistributed(t *testing.T) {
 			want := run(t, fx, cfg, nil)
 			want.Run = audit.RunInfo{}
 			for _, k := range []int{1, 3} {
-				for _, how := range []shipping{{}, {pieces: true}, {pieces: true, records: true}} {
+				for _, how := range []shipping{{}, {pieces: true}, {pieces: true, records: true}, {pieces: true, records: true, bands: true}} {
 					got := distributed(t, fx, cfg, k, uint64(k), how)
 					got.Run = audit.RunInfo{}
 					if a, b := jsonOf(t, got), jsonOf(t, want); a != b {
@@ -521,4 +628,81 @@ func TestFinishRecordsDamaged(t *testing.T) {
 			t.Errorf("damage %d (kind %d): no error", i, i%3)
 		}
 	}
+}
+
+// TestTakeTextsGuards checks that a finish cannot silently search an
+// index whose texts went elsewhere: texts taken and no answer given, the
+// texts of some units taken and others not, or an answer for texts never
+// taken are errors.
+func TestTakeTextsGuards(t *testing.T) {
+	fx := fixtures[0]
+	cfg := fx.cfg(t)
+	mem := memory.NewGoAllocator()
+	p := newPlan(t, fx, cfg, mem)
+	var units []audit.WorkUnit
+	digests := map[int]string{}
+	for f := range p.Files() {
+		d, err := p.Units(t.Context(), f, func(u audit.WorkUnit) error { units = append(units, u); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		digests[f] = d
+	}
+	if len(units) < 2 {
+		t.Fatalf("%d units, the test needs 2", len(units))
+	}
+	bs, err := p.TextSearch()
+	if err != nil || bs == nil {
+		t.Fatalf("TextSearch: %v, %v", bs, err)
+	}
+	answer, err := bs.Answer(similar.Found{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// state merges every unit, taking the texts of those take says.
+	state := func(take func(i int) bool) *audit.Partial {
+		acc, err := p.NewPartial()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, u := range units {
+			q, err := p.Consume(t.Context(), u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if take(i) {
+				if err := q.TakeTexts(func(similar.Text) error { return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := acc.Merge(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		data, err := acc.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc.Close()
+		merged, err := p.DecodePartial(data) // the mark travels in the encoding
+		if err != nil {
+			t.Fatal(err)
+		}
+		return merged
+	}
+	if _, err := p.Finish(t.Context(), state(func(int) bool { return true }), digests); err == nil || !strings.Contains(err.Error(), "UseTextAnswer") {
+		t.Errorf("texts taken, no answer: %v", err)
+	}
+	some := state(func(i int) bool { return i == 0 })
+	if err := some.UseTextAnswer(answer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Finish(t.Context(), some, digests); err == nil || !strings.Contains(err.Error(), "did not") {
+		t.Errorf("texts of one unit taken: %v", err)
+	}
+	none := state(func(int) bool { return false })
+	if err := none.UseTextAnswer(answer); err == nil {
+		t.Error("an answer for texts never taken: no error")
+	}
+	none.Close()
 }
