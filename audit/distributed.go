@@ -634,11 +634,17 @@ func (p *Plan) finish(ctx context.Context, merged *Partial, digests map[int]stri
 	return rep, err
 }
 
-// UsesTextIndex reports whether the run fills a near-duplicate index: a
-// check that compares texts is on and a text column is named. A
-// distributed run then searches it with a band search (Plan.TextSearch)
-// or merges it whole.
-func (p *Plan) UsesTextIndex() bool { return p.s.indexThreshold > 0 }
+// TextBands is the number of bands of the run's near-duplicate index
+// (similar.BandsFor): the rounds of its band search (Plan.TextSearch). It
+// is 0 when the run fills no index (no check that compares texts is on,
+// or no text column is named).
+func (p *Plan) TextBands() int {
+	if p.s.indexThreshold == 0 {
+		return 0
+	}
+	bands, _ := similar.BandsFor(p.s.indexThreshold)
+	return bands
+}
 
 // TakeTexts calls fn with every distinct text of q's near-duplicate index
 // (with its entry) and leaves the index empty: a distributed run sends the
@@ -670,7 +676,7 @@ func (q *Partial) TakeTexts(fn func(similar.Text) error) error {
 // search, with the index's options. nil when the run has no index. The
 // split names must be fixed.
 func (p *Plan) TextSearch() (*similar.BandSearch, error) {
-	if !p.UsesTextIndex() {
+	if p.TextBands() == 0 {
 		return nil, nil
 	}
 	q, err := p.NewPartial()

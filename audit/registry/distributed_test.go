@@ -202,6 +202,9 @@ func distributed(t *testing.T, fx fixture, cfg *audit.Config, k int, seed uint64
 		if bs == nil {
 			t.Fatal("the fixture's run has no near-duplicate index")
 		}
+		if bs.Bands() != launcher.TextBands() {
+			t.Fatalf("the band search has %d bands, Plan.TextBands says %d", bs.Bands(), launcher.TextBands())
+		}
 		if err := merged.UseTextAnswer(bandSearch(t, rng, bs, texts)); err != nil {
 			t.Fatal(err)
 		}

@@ -242,6 +242,17 @@ func newFound(queries int) Found {
 	return Found{Pairs: make([][]Pair, queries), Stats: make([]Stats, queries), Texts: map[norm.Key]string{}}
 }
 
+// Empty reports whether f holds nothing: no pair and zero Stats (a
+// bucket of one member, after band 0).
+func (f Found) Empty() bool {
+	for q := range f.Stats {
+		if len(f.Pairs[q]) > 0 || f.Stats[q] != (Stats{}) {
+			return false
+		}
+	}
+	return len(f.Texts) == 0
+}
+
 // Merge folds o into f.
 func (f *Found) Merge(o Found) error {
 	if len(f.Pairs) == 0 && len(f.Stats) == 0 && f.Texts == nil {

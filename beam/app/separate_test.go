@@ -211,10 +211,22 @@ func TestDataflowDryRun(t *testing.T) {
 		"audit/consume/pipeline.consumeFn",
 		"audit/merge/CombinePerKey/pipeline.combineFn",
 		"audit/finish/pipeline.finishFn",
+		// The band search of the near-duplicate index: a GroupByKey and
+		// a bucket DoFn per band, 20 at the default threshold 0.8.
+		"audit/near-duplicates/fold-texts/CombinePerKey/pipeline.foldTextFn",
+		"audit/near-duplicates/members/pipeline.memberFn",
+		"audit/near-duplicates/band-00/CoGBK",
+		"audit/near-duplicates/band-00/pipeline.bucketFn",
+		"audit/near-duplicates/band-19/CoGBK",
+		"audit/near-duplicates/band-19/pipeline.bucketFn",
+		"audit/near-duplicates/found/CombinePerKey/pipeline.foundFn",
 	} {
 		if !slices.Contains(names, want) {
 			t.Errorf("the pipeline has no transform %q; it has %q", want, slices.Sorted(slices.Values(names)))
 		}
+	}
+	if slices.Contains(names, "audit/near-duplicates/band-20/CoGBK") {
+		t.Error("the pipeline has a 21st band; the default threshold has 20")
 	}
 	if got := job.Environment.SDKPipelineOptions.GoOptions.Options.WorkerBinary; got != worker {
 		t.Errorf("the job's go_options worker_binary is %q, want %q", got, worker)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -19,7 +20,9 @@ import (
 	urfave "github.com/urfave/cli/v2"
 
 	"dataready/audit"
+	"dataready/audit/norm"
 	"dataready/audit/registry"
+	"dataready/audit/similar"
 	"dataready/beam/remote"
 	"dataready/cli"
 	"dataready/source"
@@ -34,10 +37,16 @@ func init() {
 	register.Emitter2[int, string]()
 	register.DoFn3x1[context.Context, []byte, func(string), error](&splitNamesFn{})
 	register.Emitter1[string]()
-	register.DoFn5x1[context.Context, []byte, func(*string) bool, func(int, []byte), func([]byte), error](&consumeFn{})
+	register.DoFn6x1[context.Context, []byte, func(*string) bool, func(int, []byte), func([]byte), func([]byte, []byte), error](&consumeFn{})
 	register.Emitter2[int, []byte]()
+	register.Emitter2[[]byte, []byte]()
 	register.Iter1[string]()
-	register.DoFn5x1[context.Context, []byte, func(*int, *[]byte) bool, func(*int, *string) bool, func(*[]byte) bool, error](&finishFn{})
+	register.Combiner1[[]byte](&foldTextFn{})
+	register.DoFn5x1[context.Context, []byte, []byte, func(*string) bool, func(int, []byte), error](&memberFn{})
+	register.DoFn6x1[context.Context, int, func(*[]byte) bool, func(*string) bool, func([]byte), func(int, []byte), error](&bucketFn{})
+	register.Combiner3[*foundAccumulator, []byte, []byte](&foundFn{})
+	beam.RegisterCoder(reflect.TypeOf((*foundAccumulator)(nil)), encodeFound, decodeFound)
+	register.DoFn6x1[context.Context, []byte, func(*int, *[]byte) bool, func(*int, *string) bool, func(*[]byte) bool, func(*[]byte) bool, error](&finishFn{})
 	register.Iter1[[]byte]()
 	register.Iter2[int, []byte]()
 	register.Iter2[int, string]()
@@ -206,17 +215,24 @@ func (f *splitNamesFn) ProcessElement(ctx context.Context, data []byte, emit fun
 // consumeFn consumes a unit into encoded partial state, in pieces.
 type consumeFn struct{ Job Job }
 
-// ProcessElement consumes one unit with the run's split names (a side
-// input) and emits its encoded partial state cut into pieces
-// (audit.Partial.MarshalPieces), each keyed by its piece index, and its
-// row records (audit.Plan.ConsumeRecords) when the run records rows.
-func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func(*string) bool, emit func(int, []byte), records func([]byte)) error {
+// splitNames reads the side input of the run's split names.
+func splitNames(splits func(*string) bool) []string {
 	var names []string
 	var n string
 	for splits(&n) {
 		names = append(names, n)
 	}
-	p, err := f.Job.plan(ctx, names)
+	return names
+}
+
+// ProcessElement consumes one unit with the run's split names (a side
+// input) and emits its encoded partial state cut into pieces
+// (audit.Partial.MarshalPieces), each keyed by its piece index, its row
+// records (audit.Plan.ConsumeRecords) when the run records rows, and the
+// distinct texts of its near-duplicate index keyed by text
+// (audit.Partial.TakeTexts), for the band search.
+func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func(*string) bool, emit func(int, []byte), records func([]byte), texts func([]byte, []byte)) error {
+	p, err := f.Job.plan(ctx, splitNames(splits))
 	if err != nil {
 		return err
 	}
@@ -231,6 +247,17 @@ func (f *consumeFn) ProcessElement(ctx context.Context, data []byte, splits func
 	defer q.Close()
 	if rec != nil {
 		records(rec)
+	}
+	err = q.TakeTexts(func(t similar.Text) error {
+		data, err := t.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		texts(textKey(t.Entry.Key), data)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	pieces, err := q.MarshalPieces()
 	if err != nil {
@@ -333,6 +360,162 @@ func (f *combineFn) ExtractOutput(a *accumulator) ([]byte, error) {
 	return encodeAccumulator(a)
 }
 
+// textKey is the key of a text in the band search's first shuffle.
+func textKey(k norm.Key) []byte {
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, k.Hi), k.Lo)
+}
+
+// foldTextFn folds the encoded similar.Text of one key from many units
+// into one (similar.Text.Absorb).
+type foldTextFn struct{}
+
+// MergeAccumulators folds b into a.
+func (foldTextFn) MergeAccumulators(a, b []byte) ([]byte, error) {
+	var x, y similar.Text
+	if err := x.UnmarshalBinary(a); err != nil {
+		return nil, err
+	}
+	if err := y.UnmarshalBinary(b); err != nil {
+		return nil, err
+	}
+	if err := x.Absorb(y); err != nil {
+		return nil, err
+	}
+	return x.MarshalBinary()
+}
+
+// textSearch returns the band search of the job (audit.Plan.TextSearch)
+// for the split names of a side input, made once per DoFn instance (one
+// bundle at a time uses it).
+func textSearch(ctx context.Context, job Job, cached **similar.BandSearch, splits func(*string) bool) (*similar.BandSearch, error) {
+	if *cached != nil {
+		return *cached, nil
+	}
+	p, err := job.plan(ctx, splitNames(splits))
+	if err != nil {
+		return nil, err
+	}
+	bs, err := p.TextSearch()
+	if err != nil {
+		return nil, err
+	}
+	if bs == nil {
+		return nil, errors.New("band search: the run has no near-duplicate index")
+	}
+	*cached = bs
+	return bs, nil
+}
+
+// memberFn makes the band search's member of each distinct text, keyed
+// by its hash in band 0.
+type memberFn struct {
+	Job Job
+	bs  *similar.BandSearch
+}
+
+// ProcessElement emits the member of one folded text.
+func (f *memberFn) ProcessElement(ctx context.Context, _ []byte, data []byte, splits func(*string) bool, emit func(int, []byte)) error {
+	bs, err := textSearch(ctx, f.Job, &f.bs, splits)
+	if err != nil {
+		return err
+	}
+	var t similar.Text
+	if err := t.UnmarshalBinary(data); err != nil {
+		return err
+	}
+	m := bs.Member(t)
+	enc, err := m.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	emit(int(m.BandHash(0)), enc)
+	return nil
+}
+
+// bucketFn runs one band's bucket of the band search
+// (similar.BandSearch.Bucket) on the members that share its band hash.
+type bucketFn struct {
+	Job  Job
+	Band int
+	bs   *similar.BandSearch
+}
+
+// ProcessElement emits what the bucket found (when it found or counted
+// anything) and its members, keyed by their hash in the next band (none
+// after the last band).
+func (f *bucketFn) ProcessElement(ctx context.Context, _ int, members func(*[]byte) bool, splits func(*string) bool, found func([]byte), next func(int, []byte)) error {
+	bs, err := textSearch(ctx, f.Job, &f.bs, splits)
+	if err != nil {
+		return err
+	}
+	var ms []similar.Member
+	var data []byte
+	for members(&data) {
+		var m similar.Member
+		if err := m.UnmarshalBinary(data); err != nil {
+			return err
+		}
+		ms = append(ms, m)
+	}
+	fd, err := bs.Bucket(f.Band, ms)
+	if err != nil {
+		return err
+	}
+	if !fd.Empty() {
+		enc, err := fd.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		found(enc)
+	}
+	if f.Band+1 == bs.Bands() {
+		return nil
+	}
+	for i := range ms {
+		enc, err := ms[i].MarshalBinary()
+		if err != nil {
+			return err
+		}
+		next(int(ms[i].BandHash(f.Band+1)), enc)
+	}
+	return nil
+}
+
+// foundAccumulator is foundFn's accumulator: the merge of what buckets
+// found.
+type foundAccumulator struct{ f similar.Found }
+
+func encodeFound(a *foundAccumulator) ([]byte, error) { return a.f.MarshalBinary() }
+
+func decodeFound(data []byte) (*foundAccumulator, error) {
+	a := &foundAccumulator{}
+	return a, a.f.UnmarshalBinary(data)
+}
+
+// foundFn merges what every bucket of every band found into one
+// similar.Found.
+type foundFn struct{}
+
+// CreateAccumulator returns nothing found.
+func (foundFn) CreateAccumulator() *foundAccumulator { return &foundAccumulator{} }
+
+// AddInput merges an encoded similar.Found into the accumulator.
+func (foundFn) AddInput(a *foundAccumulator, data []byte) (*foundAccumulator, error) {
+	var f similar.Found
+	if err := f.UnmarshalBinary(data); err != nil {
+		return nil, err
+	}
+	return a, a.f.Merge(f)
+}
+
+// MergeAccumulators merges b into a.
+func (foundFn) MergeAccumulators(a, b *foundAccumulator) (*foundAccumulator, error) {
+	return a, a.f.Merge(b.f)
+}
+
+// ExtractOutput encodes the merge.
+func (foundFn) ExtractOutput(a *foundAccumulator) ([]byte, error) { return a.f.MarshalBinary() }
+
 // finishFn makes the report from the merged pieces of state and writes
 // its files.
 type finishFn struct{ Job Job }
@@ -343,7 +526,7 @@ type finishFn struct{ Job Job }
 // reads no input), compares with the baseline when there is one, and
 // writes the report files of the config's formats into its out folder, as
 // audit run does.
-func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*int, *[]byte) bool, digests func(*int, *string) bool, records func(*[]byte) bool) error {
+func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*int, *[]byte) bool, digests func(*int, *string) bool, records func(*[]byte) bool, found func(*[]byte) bool) error {
 	var index int
 	var piece []byte
 	var merged [][]byte
@@ -403,6 +586,12 @@ func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*in
 			return err
 		}
 	}
+	if p.TextBands() > 0 {
+		if err := useTextAnswer(p, q, found); err != nil {
+			q.Close()
+			return err
+		}
+	}
 	baseline, err := cli.ReadBaseline(cfg)
 	if err != nil {
 		return err
@@ -425,6 +614,31 @@ func (f *finishFn) ProcessElement(ctx context.Context, _ []byte, pieces func(*in
 		return err
 	}
 	return runErr
+}
+
+// useTextAnswer gives the merged state q the answer of the band search,
+// from what its buckets found (a side input of one element).
+func useTextAnswer(p *audit.Plan, q *audit.Partial, found func(*[]byte) bool) error {
+	bs, err := p.TextSearch()
+	if err != nil {
+		return err
+	}
+	var all similar.Found
+	var data []byte
+	for found(&data) {
+		var f similar.Found
+		if err := f.UnmarshalBinary(data); err != nil {
+			return err
+		}
+		if err := all.Merge(f); err != nil {
+			return err
+		}
+	}
+	answer, err := bs.Answer(all)
+	if err != nil {
+		return err
+	}
+	return q.UseTextAnswer(answer)
 }
 
 // writeReports writes the report files with cli.WriteReports: into the
@@ -495,8 +709,34 @@ func Build(s beam.Scope, job Job, plan *audit.Plan) {
 	} else {
 		names = beam.CreateList(s.Scope("splits-from-inputs"), plan.Splits())
 	}
-	pieces, records := beam.ParDo2(s.Scope("consume"), &consumeFn{Job: job}, units, beam.SideInput{Input: names})
+	pieces, records, texts := beam.ParDo3(s.Scope("consume"), &consumeFn{Job: job}, units, beam.SideInput{Input: names})
 	merged := beam.CombinePerKey(s.Scope("merge"), &combineFn{Job: job}, pieces)
+	found := beam.CreateList(s.Scope("no-texts"), [][]byte{})
+	if bands := plan.TextBands(); bands > 0 {
+		found = bandSearch(s.Scope("near-duplicates"), job, bands, texts, names)
+	}
 	beam.ParDo0(s.Scope("finish"), &finishFn{Job: job}, beam.Impulse(s.Scope("finish")),
-		beam.SideInput{Input: merged}, beam.SideInput{Input: digests}, beam.SideInput{Input: records})
+		beam.SideInput{Input: merged}, beam.SideInput{Input: digests}, beam.SideInput{Input: records},
+		beam.SideInput{Input: found})
+}
+
+// bandSearch adds the band search of the near-duplicate index
+// (similar.BandSearch) to the pipeline: the texts of every unit (keyed by
+// text) fold by key (CombinePerKey), each becomes a member keyed by its
+// band-0 hash; then for each band in order, a GroupByKey gathers each
+// bucket's members, a DoFn runs the bucket and emits what it found and the
+// members keyed by their next band's hash. What the buckets found merges
+// into one element (Combine), the finish's side input.
+func bandSearch(s beam.Scope, job Job, bands int, texts, names beam.PCollection) beam.PCollection {
+	folded := beam.CombinePerKey(s.Scope("fold-texts"), &foldTextFn{}, texts)
+	members := beam.ParDo(s.Scope("members"), &memberFn{Job: job}, folded, beam.SideInput{Input: names})
+	var finds []beam.PCollection
+	for k := range bands {
+		band := s.Scope(fmt.Sprintf("band-%02d", k))
+		buckets := beam.GroupByKey(band, members)
+		var found beam.PCollection
+		found, members = beam.ParDo2(band, &bucketFn{Job: job, Band: k}, buckets, beam.SideInput{Input: names})
+		finds = append(finds, found)
+	}
+	return beam.Combine(s.Scope("found"), &foundFn{}, beam.Flatten(s, finds...))
 }
