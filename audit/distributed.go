@@ -30,14 +30,18 @@ import (
 //     grouping and order, down to one Partial holding every unit. Or
 //     Partial.MarshalPieces: the pieces of each index merge on their own
 //     (a merge keyed by piece), then the merged pieces into one Partial.
-//  5. Finish, in one process, with the files' digests: the report, as Run
+//  5. Optionally, the near-duplicate search distributed: Partial.TakeTexts
+//     on every unit's Partial before it is encoded, the texts searched
+//     with the similar.BandSearch of TextSearch (TextBands rounds), and its
+//     answer given to the merged Partial (UseTextAnswer).
+//  6. Finish, in one process, with the files' digests: the report, as Run
 //     makes it.
 //
 // Finish needs the rows again when a check revisits rows or findings are
 // asked for: it reads every input a second time, in its own process, to
-// rebuild the row records Run keeps in its spill files (those files are not
-// shipped between processes). Every process must see the same input files
-// at the same paths.
+// rebuild the row records Run keeps in its spill files. FinishRecords
+// takes them from ConsumeRecords instead. Every process must see the same
+// input files at the same paths.
 //
 // A Plan is safe for concurrent use by Units, SplitNames, Consume,
 // DecodePartial and NewPartial once its splits are fixed; FixSplits and

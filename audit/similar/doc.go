@@ -125,6 +125,18 @@
 // (Pos, Key) before the search, and a pair found in several bands is
 // handled in the first band that formed it.
 //
+// # Distributed search
+//
+// BandSearch is Search cut into steps a distributed pipeline runs on many
+// machines: every process's distinct texts (Index.Texts), folded by key
+// (Text.Absorb); their signatures (BandSearch.Member); then, band after
+// band, the texts grouped by band hash and each group's pairs formed,
+// filtered and verified (BandSearch.Bucket), each text carrying to the
+// next band what the earlier ones decided (the caps it fell beyond, the
+// first-match questions it has answered); what the buckets found merged
+// (Found) into the Answer. The answer and Stats equal Search's on one
+// index of every text, whatever the grouping and order (TestBandSearch).
+//
 // # Why hand-written
 //
 // No maintained Go library does this. ekzhu/minhash-lsh keeps string keys

@@ -9,7 +9,9 @@
 // into encoded partial state, finish — and the one generic CombineFn that
 // merges encoded partial state (decode, audit.Partial.Merge, encode), with
 // a Beam coder for its accumulator so that partial state is encoded only
-// when it leaves a worker.
+// when it leaves a worker; and the band search of near-duplicates
+// (similar.BandSearch): the texts folded by key, one GroupByKey and
+// bucket DoFn per band, what the buckets found combined for the finish.
 //
 // Every DoFn carries the audit's command-line arguments (Job), not a Plan:
 // each worker process makes its own Plan from them, once per set of split
