@@ -3,6 +3,7 @@ package similar
 import (
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -189,4 +190,56 @@ func TestBandSearchErrors(t *testing.T) {
 	if err := m.UnmarshalBinary([]byte{1, 2, 3}); err == nil {
 		t.Error("a damaged member decoded")
 	}
+}
+
+// FuzzBandDecode feeds damaged encodings to the decoders of what a band
+// search ships between machines: no panic, and a member that decodes is
+// either refused by Bucket or searched like any other.
+func FuzzBandDecode(f *testing.F) {
+	bs, err := NewBandSearch(Options{}, []Query{{Threshold: 0.8}, {Threshold: 0.8, IsQuery: func(e Entry) bool { return e.Split == 1 }, IsTarget: func(e Entry) bool { return e.Split == 0 }}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	text := "the parcel has not arrived after two weeks"
+	near := text + " ok"
+	a := bs.Member(Text{Entry: Entry{Key: norm.TextKey(text), Pos: 1, Rows: 1, Splits: 1}, Text: []byte(text)})
+	b := bs.Member(Text{Entry: Entry{Key: norm.TextKey(near), Pos: 2, Rows: 1, Split: 1, Splits: 2}, Text: []byte(near)})
+	b.sig = slices.Clone(a.sig) // one bucket, so that the pair is verified
+	found, err := bs.Bucket(0, []Member{a, b})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if len(found.Pairs[0]) != 1 {
+		f.Fatalf("the seed bucket found %v, want the one pair", found.Pairs)
+	}
+	for _, v := range []interface{ MarshalBinary() ([]byte, error) }{&a, a.Text, found} {
+		data, err := v.MarshalBinary()
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var x Text
+		_ = x.UnmarshalBinary(data)
+		var fd Found
+		if fd.UnmarshalBinary(data) == nil {
+			var all Found
+			_ = all.Merge(fd)
+			_, _ = bs.Answer(all)
+		}
+		var m Member
+		if m.UnmarshalBinary(data) != nil {
+			return
+		}
+		for k := range bs.Bands() {
+			ms := []Member{m}
+			if len(m.sig) == bs.Bands() && m.Entry.Key != a.Entry.Key {
+				other := a
+				other.sig = slices.Clone(m.sig) // the same bucket in every band
+				ms = append(ms, other)
+			}
+			_, _ = bs.Bucket(k, ms)
+		}
+	})
 }
