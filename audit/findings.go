@@ -10,6 +10,8 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/sync/errgroup"
@@ -120,7 +122,10 @@ func textQueries(accs []Accumulator, sum *Summary) ([]TextQuerier, []similar.Que
 
 // revisit feeds every spilled row to the accumulators that revisit rows,
 // after searchText has answered their questions to the near-duplicate
-// index.
+// index. Each accumulator's function runs in a goroutine of its own and
+// sees every record in the same order (spill by spill); one goroutine
+// decodes the records into batches they all read. Accumulators own their
+// state, and the Summary is only read, so they run side by side.
 func revisit(spills []*spill, accs []Accumulator, sum *Summary) error {
 	var fns []func(*RowRecord)
 	for _, acc := range accs {
@@ -128,20 +133,106 @@ func revisit(spills []*spill, accs []Accumulator, sum *Summary) error {
 			fns = append(fns, r.Revisit(sum))
 		}
 	}
-	if len(fns) == 0 {
+	switch len(fns) {
+	case 0:
+		return nil
+	case 1:
+		for _, sp := range spills {
+			if err := sp.each(fns[0]); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
-	for _, sp := range spills {
-		err := sp.each(func(r *RowRecord) {
-			for _, fn := range fns {
-				fn(r)
+	// A batch goes back to free once every function has read it; the
+	// batches in flight bound the memory.
+	const batches, batchRows = 8, 4096
+	free := make(chan *recordBatch, batches)
+	for range batches {
+		free <- &recordBatch{}
+	}
+	feeds := make([]chan *recordBatch, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		feed := make(chan *recordBatch, batches)
+		feeds[i] = feed
+		wg.Go(func() {
+			for b := range feed {
+				for j := range b.recs {
+					fn(&b.recs[j])
+				}
+				if b.readers.Add(-1) == 0 {
+					free <- b
+				}
 			}
 		})
-		if err != nil {
-			return err
+	}
+	b := <-free
+	b.reset()
+	send := func() {
+		b.readers.Store(int32(len(feeds)))
+		for _, feed := range feeds {
+			feed <- b
+		}
+		b = <-free
+		b.reset()
+	}
+	var err error
+	for _, sp := range spills {
+		if err = sp.each(func(r *RowRecord) {
+			b.add(r)
+			if len(b.recs) == batchRows {
+				send()
+			}
+		}); err != nil {
+			break
 		}
 	}
-	return nil
+	if err == nil && len(b.recs) > 0 {
+		send()
+	}
+	for _, feed := range feeds {
+		close(feed)
+	}
+	wg.Wait()
+	return err
+}
+
+// recordBatch is a batch of row records copied out of a spill: their byte
+// strings live in arena.
+type recordBatch struct {
+	recs    []RowRecord
+	arena   []byte
+	readers atomic.Int32 // functions yet to read the batch
+}
+
+func (b *recordBatch) reset() {
+	b.recs, b.arena = b.recs[:0], b.arena[:0]
+}
+
+// add appends a copy of r, reusing the memory of the batch's earlier use.
+func (b *recordBatch) add(r *RowRecord) {
+	b.recs = slices.Grow(b.recs, 1)[:len(b.recs)+1]
+	dst := &b.recs[len(b.recs)-1]
+	ids := dst.IDs[:0]
+	*dst = *r
+	dst.Label = b.copy(r.Label)
+	for _, id := range r.IDs {
+		ids = append(ids, b.copy(id))
+	}
+	dst.IDs = ids
+	dst.Text = b.copy(r.Text)
+}
+
+// copy copies p into the arena. An arena that grows moves to a new array;
+// the records before keep the old one.
+func (b *recordBatch) copy(p []byte) []byte {
+	if p == nil {
+		return nil
+	}
+	n := len(b.arena)
+	b.arena = append(b.arena, p...)
+	return b.arena[n:len(b.arena):len(b.arena)]
 }
 
 // Flagger is implemented by accumulators whose findings are single rows.
