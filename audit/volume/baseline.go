@@ -186,6 +186,16 @@ func classAt(s string) (uint8, int) {
 // unicode.IsNumber) of 2 to 30 bytes with a letter, from the first
 // maxTextRunes runes.
 func (t *tokens) tokenize(s string) {
+	// The set keeps its size while texts need it, else goes back to 64
+	// slots (keeping its memory): one long text does not make every later
+	// text clear a large set.
+	switch n := len(t.set); {
+	case n == 0:
+		t.set = make([]uint32, 64)
+	case n > 64 && 8*len(t.list) < n:
+		t.set = t.set[:64]
+	}
+	clear(t.set)
 	t.list, t.hashes = t.list[:0], t.hashes[:0]
 	if len(s) > maxTextRunes { // else it has at most maxTextRunes runes
 		n := 0
@@ -196,11 +206,6 @@ func (t *tokens) tokenize(s string) {
 			}
 			n++
 		}
-	}
-	if len(t.set) == 0 {
-		t.set = make([]uint32, 64)
-	} else {
-		clear(t.set)
 	}
 	for i := 0; i < len(s); {
 		c, w := byteClass[s[i]], 1
@@ -251,7 +256,12 @@ func (t *tokens) add(f string) {
 	t.list = append(t.list, f)
 	t.hashes = append(t.hashes, h)
 	if 2*len(t.list) > len(t.set) {
-		t.set = make([]uint32, 2*len(t.set))
+		if n := 2 * len(t.set); n <= cap(t.set) {
+			t.set = t.set[:n]
+			clear(t.set)
+		} else {
+			t.set = make([]uint32, n)
+		}
 		mask = len(t.set) - 1
 		for i, h := range t.hashes {
 			s := int(h) & mask

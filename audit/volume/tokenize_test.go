@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -102,5 +103,19 @@ func TestTokenizeReuses(t *testing.T) {
 	tk.tokenize("ab cd ab")
 	if want := []string{"ab", "cd"}; !reflect.DeepEqual(tk.list, want) || len(tk.hashes) != 2 {
 		t.Errorf("tokenize = %q (%d hashes), want %q", tk.list, len(tk.hashes), want)
+	}
+	// After a text of 1000 tokens, the next short ones clear a small set.
+	var long strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&long, "w%d ", i)
+	}
+	tk.tokenize(long.String())
+	if len(tk.list) != 1000 || len(tk.set) < 2000 {
+		t.Fatalf("long text: %d tokens in a set of %d, want 1000 in at least 2000", len(tk.list), len(tk.set))
+	}
+	tk.tokenize("ab cd")
+	tk.tokenize("ab cd ef")
+	if want := []string{"ab", "cd", "ef"}; !reflect.DeepEqual(tk.list, want) || len(tk.set) != 64 {
+		t.Errorf("after a long text: tokenize = %q in a set of %d, want %q in 64", tk.list, len(tk.set), want)
 	}
 }
