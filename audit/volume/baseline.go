@@ -9,8 +9,8 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"dataready/audit"
 	"dataready/audit/valueclass"
@@ -72,7 +72,7 @@ type baseline struct {
 	w       *bufio.Writer
 	err     error
 	buf     []byte
-	toks    []string // a row's tokens, reused
+	toks    tokens // a row's tokens, reused
 	// others are merged workers whose spilled rows are scored too.
 	others []*baseline
 }
@@ -105,11 +105,12 @@ func (a *baseline) Add(b *audit.Batch) {
 		if b.Missing[i] >= 0 {
 			continue
 		}
-		toks := a.toks[:0]
+		text := ""
 		if b.Text != nil {
-			toks = tokenize(toks, b.Text[i])
+			text = b.Text[i]
 		}
-		a.toks = toks
+		a.toks.tokenize(text)
+		toks := a.toks.list
 		cell := valueclass.Cell{Class: b.ClassHash[i], Split: b.Split[i], Eval: valueclass.EvalHalf(b.Key[i])}
 		role := roles[cell.Split]
 		if valueclass.MayEval(role, cell.Eval) {
@@ -119,20 +120,83 @@ func (a *baseline) Add(b *audit.Batch) {
 			continue
 		}
 		id := a.tokens.Cell(cell)
-		for _, t := range toks {
-			a.tokens.Add(t, id)
+		for j, t := range toks {
+			a.tokens.AddHashed(t, a.toks.hashes[j], id)
 		}
 	}
 	// The tokens slice the batch's texts: let them go with the batch.
-	clear(a.toks[:cap(a.toks)])
+	clear(a.toks.list[:cap(a.toks.list)])
 }
 
-// tokenize appends to dst the distinct tokens of the normalized text s, in
-// order of first appearance: runs of letters and digits of at least two
-// bytes, not purely digits, at most 30 bytes, from the first maxTextRunes
-// runes. ASCII text takes a byte loop; other text splits on runes with
-// unicode.IsLetter and unicode.IsNumber.
-func tokenize(dst []string, s string) []string {
+// tokens holds one text's distinct tokens (tokenize) with their hashes
+// (valueclass.KeyHash), reused from text to text.
+type tokens struct {
+	list   []string
+	hashes []uint64
+	// set finds a token among list by its hash: open addressing over a
+	// power-of-two length, 0 for an empty slot, else the token's index + 1;
+	// at most half full.
+	set []uint32
+}
+
+// Classes of bytes and runes for tokenize: separators, digits, letters,
+// and the first bytes of non-ASCII runes (classed once decoded). A run of
+// letters and digits has a letter when the OR of its classes has
+// classLetter.
+const (
+	classSep    = 0
+	classDigit  = 1
+	classLetter = 2
+	classRune   = 4
+)
+
+// byteClass classes every byte: ASCII ones for good.
+var byteClass = func() (c [256]uint8) {
+	for b := range c {
+		switch {
+		case 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z':
+			c[b] = classLetter
+		case '0' <= b && b <= '9':
+			c[b] = classDigit
+		case b >= 0x80:
+			c[b] = classRune
+		}
+	}
+	return c
+}()
+
+// classAt returns the class of the rune at the start of s (not empty) and
+// its length in bytes: an invalid byte is a separator of one byte.
+func classAt(s string) (uint8, int) {
+	if c := byteClass[s[0]]; c != classRune {
+		return c, 1
+	}
+	r, w := utf8.DecodeRuneInString(s)
+	switch {
+	case unicode.IsLetter(r):
+		return classLetter, w
+	case unicode.IsNumber(r):
+		return classDigit, w
+	}
+	return classSep, w
+}
+
+// tokenize sets t to the distinct tokens of the normalized text s, in
+// order of first appearance: runs of letters and digits (unicode.IsLetter,
+// unicode.IsNumber) of 2 to 30 bytes with a letter, from the first
+// maxTextRunes runes.
+func (t *tokens) tokenize(s string) {
+	// The set keeps its size while texts need it, else goes back to 64
+	// slots (keeping its memory): one long text does not make every later
+	// text clear a large set.
+	switch n := len(t.set); {
+	case n == 0:
+		t.set = make([]uint32, 64)
+	case n > 64 && 8*len(t.list) < n:
+		t.set = t.set[:64]
+	}
+	clear(t.set)
+	t.list, t.hashes = t.list[:0], t.hashes[:0]
 	if len(s) > maxTextRunes { // else it has at most maxTextRunes runes
 		n := 0
 		for i := range s {
@@ -143,88 +207,70 @@ func tokenize(dst []string, s string) []string {
 			n++
 		}
 	}
-	set := tokenSet{out: dst, start: len(dst)}
-	if isASCII(s) {
-		from, letter := -1, false
-		for i := 0; i <= len(s); i++ {
-			var c byte
-			if i < len(s) {
-				c = s[i]
-			}
-			isLetter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
-			if isLetter || '0' <= c && c <= '9' {
-				if from < 0 {
-					from, letter = i, false
-				}
-				letter = letter || isLetter
-				continue
-			}
-			if from >= 0 {
-				if letter {
-					set.add(s[from:i])
-				}
-				from = -1
-			}
+	for i := 0; i < len(s); {
+		c, w := byteClass[s[i]], 1
+		if c == classRune {
+			c, w = classAt(s[i:])
 		}
-		return set.out
-	}
-	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) }) {
-		if strings.IndexFunc(f, unicode.IsLetter) >= 0 {
-			set.add(f)
+		i += w
+		if c == classSep {
+			continue
 		}
+		// A run from its first rune to the next separator, which is
+		// skipped too.
+		from, has := i-w, c
+		for i < len(s) {
+			c = byteClass[s[i]]
+			if c == classRune {
+				c, w = classAt(s[i:])
+			} else {
+				w = 1
+			}
+			if c == classSep {
+				break
+			}
+			has |= c
+			i += w
+		}
+		if has&classLetter != 0 {
+			t.add(s[from:i])
+		}
+		i += w
 	}
-	return set.out
-}
-
-// tokenSet collects one text's distinct tokens in out[start:]. A 256-bit
-// filter over (length, first and last byte) answers most "seen before?"
-// questions without comparing strings; a set takes over past 32 tokens.
-type tokenSet struct {
-	out    []string
-	start  int
-	filter [4]uint64
-	seen   map[string]bool
 }
 
 // add appends f unless it is too short, too long or already there.
-func (t *tokenSet) add(f string) {
+func (t *tokens) add(f string) {
 	if len(f) < 2 || len(f) > 30 {
 		return
 	}
-	h := (uint(f[0])*131 + uint(f[len(f)-1])*31 + uint(len(f))*7) & 255
-	bit := uint64(1) << (h & 63)
-	maybe := t.filter[h>>6]&bit != 0
-	t.filter[h>>6] |= bit
-	switch {
-	case t.seen != nil:
-		if t.seen[f] {
+	h := valueclass.KeyHash(f)
+	mask := len(t.set) - 1
+	s := int(h) & mask
+	for ; t.set[s] != 0; s = (s + 1) & mask {
+		if i := t.set[s] - 1; t.hashes[i] == h && t.list[i] == f {
 			return
 		}
-		t.seen[f] = true
-	case maybe:
-		for _, o := range t.out[t.start:] {
-			if o == f {
-				return
+	}
+	t.set[s] = uint32(len(t.list) + 1)
+	t.list = append(t.list, f)
+	t.hashes = append(t.hashes, h)
+	if 2*len(t.list) > len(t.set) {
+		if n := 2 * len(t.set); n <= cap(t.set) {
+			t.set = t.set[:n]
+			clear(t.set)
+		} else {
+			t.set = make([]uint32, n)
+		}
+		mask = len(t.set) - 1
+		for i, h := range t.hashes {
+			s := int(h) & mask
+			for t.set[s] != 0 {
+				s = (s + 1) & mask
 			}
+			t.set[s] = uint32(i + 1)
 		}
 	}
-	t.out = append(t.out, f)
-	if t.seen == nil && len(t.out)-t.start > 32 {
-		t.seen = make(map[string]bool, 64)
-		for _, o := range t.out[t.start:] {
-			t.seen[o] = true
-		}
-	}
-}
-
-// isASCII reports whether s has only ASCII bytes.
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // writeEval spills one row that may be scored: its cell and tokens.

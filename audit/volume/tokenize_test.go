@@ -1,6 +1,7 @@
 package volume
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"unicode"
 
 	"dataready/audit/norm"
+	"dataready/audit/valueclass"
 )
 
 // TestTokenizeCutsAtMaxRunes: only the first maxTextRunes runes (not
@@ -27,8 +29,9 @@ func TestTokenizeCutsAtMaxRunes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := tokenize(nil, tc.text); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("tokenize = %v, want %v", got, tc.want)
+			var tk tokens
+			if tk.tokenize(tc.text); !reflect.DeepEqual(tk.list, tc.want) {
+				t.Errorf("tokenize = %v, want %v", tk.list, tc.want)
 			}
 		})
 	}
@@ -50,19 +53,22 @@ func refTokens(s string) []string {
 	return out
 }
 
-// TestTokenizeMatchesReference compares tokenize (its ASCII byte loop, its
-// rune path, its switch from a scan to a set past 32 tokens) with
-// refTokens on random normalized texts.
+// TestTokenizeMatchesReference compares tokenize (its ASCII table, its
+// decoded runes, its set of tokens as it grows past 32 and shrinks back
+// for the next text) with refTokens on random normalized texts, one tokens
+// reused for all of them, and checks the hashes.
 func TestTokenizeMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	words := []string{"a", "ab", "refund", "Refund", "2024", "x1", "1x", "top-up", "don't", "über", "né", "中文", "٣٤", "e\u0301", "_id", "abc.def",
-		"r2d2", strings.Repeat("y", 30), strings.Repeat("z", 31), "IV", "ⅳ"}
-	seps := []string{" ", "  ", ",", ". ", "\t", "!?", "/", "—", "\u00a0"}
+		"r2d2", strings.Repeat("y", 30), strings.Repeat("z", 31), "IV", "ⅳ", "\xff", "ab\xc3", "\ufffd"}
+	seps := []string{" ", "  ", ",", ". ", "\t", "!?", "/", "—", "\u00a0", ""}
+	var tk tokens
 	for n := range 3000 {
 		var b strings.Builder
-		// Up to 120 words from a small vocabulary with unique words mixed
-		// in, so that texts pass 32 distinct tokens and repeat some.
-		for range rng.IntN(120) {
+		// Up to 300 words from a small vocabulary with unique words mixed
+		// in, so that texts pass 32 and 128 distinct tokens and repeat
+		// some.
+		for range rng.IntN([]int{20, 120, 300}[rng.IntN(3)]) {
 			if rng.IntN(4) == 0 {
 				b.WriteString("w" + strings.Repeat("q", rng.IntN(5)) + string(rune('a'+rng.IntN(26))) + string(rune('a'+rng.IntN(26))))
 			} else {
@@ -70,18 +76,46 @@ func TestTokenizeMatchesReference(t *testing.T) {
 			}
 			b.WriteString(seps[rng.IntN(len(seps))])
 		}
-		s := norm.String(b.String())
-		if got, want := tokenize(nil, s), refTokens(s); !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
-			t.Fatalf("text %d %q:\ntokenize %q\nreference %q", n, s, got, want)
+		s := b.String()
+		if rng.IntN(2) == 0 {
+			s = norm.String(s)
+		}
+		tk.tokenize(s)
+		if want := refTokens(s); !reflect.DeepEqual(tk.list, want) && !(len(tk.list) == 0 && len(want) == 0) {
+			t.Fatalf("text %d %q:\ntokenize %q\nreference %q", n, s, tk.list, want)
+		}
+		if len(tk.hashes) != len(tk.list) {
+			t.Fatalf("text %d: %d hashes for %d tokens", n, len(tk.hashes), len(tk.list))
+		}
+		for i, tok := range tk.list {
+			if tk.hashes[i] != valueclass.KeyHash(tok) {
+				t.Fatalf("text %d: hash of %q is not its KeyHash", n, tok)
+			}
 		}
 	}
 }
 
-// TestTokenizeAppends: tokens go after what dst holds, and repeats are
-// judged within the text only.
-func TestTokenizeAppends(t *testing.T) {
-	got := tokenize([]string{"ab", "keep"}, "ab cd ab")
-	if want := []string{"ab", "keep", "ab", "cd"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("tokenize = %q, want %q", got, want)
+// TestTokenizeReuses: a reused tokens forgets the previous text, repeats
+// are judged within the text only.
+func TestTokenizeReuses(t *testing.T) {
+	var tk tokens
+	tk.tokenize("ab keep ab")
+	tk.tokenize("ab cd ab")
+	if want := []string{"ab", "cd"}; !reflect.DeepEqual(tk.list, want) || len(tk.hashes) != 2 {
+		t.Errorf("tokenize = %q (%d hashes), want %q", tk.list, len(tk.hashes), want)
+	}
+	// After a text of 1000 tokens, the next short ones clear a small set.
+	var long strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&long, "w%d ", i)
+	}
+	tk.tokenize(long.String())
+	if len(tk.list) != 1000 || len(tk.set) < 2000 {
+		t.Fatalf("long text: %d tokens in a set of %d, want 1000 in at least 2000", len(tk.list), len(tk.set))
+	}
+	tk.tokenize("ab cd")
+	tk.tokenize("ab cd ef")
+	if want := []string{"ab", "cd", "ef"}; !reflect.DeepEqual(tk.list, want) || len(tk.set) != 64 {
+		t.Errorf("after a long text: tokenize = %q in a set of %d, want %q in 64", tk.list, len(tk.set), want)
 	}
 }
