@@ -64,9 +64,12 @@ const MaxRecordText = 160
 // Revisitor is implemented by accumulators that need a second look at the
 // rows once every worker is merged, when it is known which keys repeat,
 // conflict or leak: typically to pick the rows of their examples. The
-// pipeline calls Revisit before Result, then the returned function once per
-// row record, from one goroutine, in no particular order (choose examples
-// by RowPos to stay deterministic).
+// pipeline calls Revisit before Result (check by check, in registry order),
+// then the returned function once per row record, from one goroutine, in
+// no particular order (choose examples by RowPos to stay deterministic).
+// The functions of different accumulators run at the same time, each in
+// its own goroutine: a function may change its accumulator's state but
+// only read the Summary and the record (which it must not keep).
 type Revisitor interface {
 	Revisit(s *Summary) func(r *RowRecord)
 }

@@ -550,13 +550,10 @@ func TestDistributedSplits(t *testing.T) {
 	}
 }
 
-// TestFinishRecordsDamaged checks that damaged row records (from another
-// process) are an error, never a panic or a report.
-func TestFinishRecordsDamaged(t *testing.T) {
-	fx := fixtures[0]
-	cfg := fx.cfg(t)
-	mem := memory.NewGoAllocator()
-	p := newPlan(t, fx, cfg, mem)
+// planUnits returns the work units of every input of p and the inputs'
+// digests.
+func planUnits(t *testing.T, p *audit.Plan) ([]audit.WorkUnit, map[int]string) {
+	t.Helper()
 	var units []audit.WorkUnit
 	digests := map[int]string{}
 	for f := range p.Files() {
@@ -566,6 +563,17 @@ func TestFinishRecordsDamaged(t *testing.T) {
 		}
 		digests[f] = d
 	}
+	return units, digests
+}
+
+// TestFinishRecordsDamaged checks that damaged row records (from another
+// process) are an error, never a panic or a report.
+func TestFinishRecordsDamaged(t *testing.T) {
+	fx := fixtures[0]
+	cfg := fx.cfg(t)
+	mem := memory.NewGoAllocator()
+	p := newPlan(t, fx, cfg, mem)
+	units, digests := planUnits(t, p)
 	var state []byte
 	var records [][]byte
 	{
@@ -649,15 +657,7 @@ func TestTakeTextsGuards(t *testing.T) {
 	cfg := fx.cfg(t)
 	mem := memory.NewGoAllocator()
 	p := newPlan(t, fx, cfg, mem)
-	var units []audit.WorkUnit
-	digests := map[int]string{}
-	for f := range p.Files() {
-		d, err := p.Units(t.Context(), f, func(u audit.WorkUnit) error { units = append(units, u); return nil })
-		if err != nil {
-			t.Fatal(err)
-		}
-		digests[f] = d
-	}
+	units, digests := planUnits(t, p)
 	if len(units) < 2 {
 		t.Fatalf("%d units, the test needs 2", len(units))
 	}

@@ -87,21 +87,31 @@ func readEntry(r *wire.Reader) Entry {
 	return e
 }
 
-// MarshalBinary encodes the text and its entry.
-func (t Text) MarshalBinary() ([]byte, error) {
-	w := wire.NewWriter("similar.Text", textVersion)
+// write appends the text's encoding (also a part of Index's and Member's).
+func (t Text) write(w *wire.Writer) {
 	writeEntry(w, &t.Entry)
 	w.Bool(t.Long)
 	w.Blob(t.Text)
+}
+
+// read decodes what write wrote; t.Text is data's memory.
+func (t *Text) read(r *wire.Reader) {
+	t.Entry = readEntry(r)
+	t.Long = r.Bool()
+	t.Text = r.Blob()
+}
+
+// MarshalBinary encodes the text and its entry.
+func (t Text) MarshalBinary() ([]byte, error) {
+	w := wire.NewWriter("similar.Text", textVersion)
+	t.write(w)
 	return w.Bytes(), nil
 }
 
 // UnmarshalBinary decodes what MarshalBinary encoded.
 func (t *Text) UnmarshalBinary(data []byte) error {
 	r := wire.NewReader(data, "similar.Text", textVersion)
-	t.Entry = readEntry(r)
-	t.Long = r.Bool()
-	t.Text = r.Blob()
+	t.read(r)
 	return r.Finish()
 }
 
@@ -125,9 +135,7 @@ func (m *Member) BandHash(k int) uint32 { return m.sig[k] }
 // MarshalBinary encodes the member.
 func (m *Member) MarshalBinary() ([]byte, error) {
 	w := wire.NewWriter("similar.Member", textVersion)
-	writeEntry(w, &m.Entry)
-	w.Bool(m.Long)
-	w.Blob(m.Text.Text)
+	m.Text.write(w)
 	w.Int(len(m.sig))
 	for _, h := range m.sig {
 		w.Uvarint(uint64(h))
@@ -143,9 +151,7 @@ func (m *Member) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary decodes what MarshalBinary encoded.
 func (m *Member) UnmarshalBinary(data []byte) error {
 	r := wire.NewReader(data, "similar.Member", textVersion)
-	m.Entry = readEntry(r)
-	m.Long = r.Bool()
-	m.Text.Text = r.Blob()
+	m.Text.read(r)
 	n := r.Count(1)
 	if n > maxBands {
 		r.Fail("too many bands")

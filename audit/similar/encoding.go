@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"dataready/audit/norm"
 	"dataready/audit/wire"
 )
 
@@ -42,21 +41,11 @@ func (ix *Index) MarshalBinary() ([]byte, error) {
 	var buf []byte
 	for _, i := range order {
 		r := ix.st.rec(i)
-		e := r.Entry
-		w.Fixed64(e.Key.Hi)
-		w.Fixed64(e.Key.Lo)
-		w.Uvarint(e.Pos)
-		w.Fixed64(e.Class)
-		w.Fixed64(e.Splits)
-		w.Uvarint(uint64(e.Rows))
-		w.Uint8(e.Split)
-		w.Bool(e.Mixed)
-		w.Bool(r.long)
 		var err error
 		if buf, err = ix.readText(r, buf); err != nil {
 			return nil, err
 		}
-		w.Blob(buf)
+		Text{Entry: r.Entry, Text: buf, Long: r.long}.write(w)
 	}
 	return w.Bytes(), nil
 }
@@ -71,21 +60,9 @@ func (ix *Index) UnmarshalBinary(data []byte) error {
 	r := wire.NewReader(data, "similar.Index", indexVersion)
 	n := r.Count(38)
 	for range n {
-		var e Entry
-		e.Key = norm.Key{Hi: r.Fixed64()}
-		e.Key.Lo = r.Fixed64()
-		e.Pos = r.Uvarint()
-		e.Class = r.Fixed64()
-		e.Splits = r.Fixed64()
-		rows := r.Uvarint()
-		if rows > 1<<32-1 {
-			r.Fail("row count out of range")
-		}
-		e.Rows = uint32(rows)
-		e.Split = r.Uint8Below(maxSplits)
-		e.Mixed = r.Bool()
-		long := r.Bool()
-		text := r.Blob()
+		var t Text
+		t.read(r)
+		e, long, text := t.Entry, t.Long, t.Text
 		if r.Err() != nil {
 			break
 		}
