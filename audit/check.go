@@ -50,7 +50,8 @@ type Accumulator interface {
 	Merge(other Accumulator)
 	// Result computes the check's outcome. The pipeline fills in ID, Family,
 	// Title, Explain and Thresholds; Result sets Status, Summary, Metrics and
-	// Examples.
+	// Examples. The Results of different checks run at the same time: a
+	// Result may change its own state but only read the Summary.
 	Result(s *Summary) CheckResult
 }
 

@@ -350,9 +350,18 @@ func (s *runSetup) report(ctx context.Context, all *worker, spills []*spill, dig
 		return nil, err
 	}
 	clock.lap("revisit")
+	// Each check's Result reads the Summary and its own state only: they
+	// run side by side, their results kept in registry order.
+	rep.Checks = make([]CheckResult, len(s.opts.Specs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, spec := range s.opts.Specs {
-		rep.Checks = append(rep.Checks, result(spec, s.envs[i], all.accs[i], sum))
+		g.Go(func() error {
+			rep.Checks[i] = result(spec, s.envs[i], all.accs[i], sum)
+			return nil
+		})
 	}
+	_ = g.Wait() // result returns no error
 	rep.Dataset = dataset(cfg, inputs, s.columns, s.roles, all.stats, sum)
 	rep.Dataset.Labels = all.prof.labels(s.splits, all.keys)
 	rep.Dataset.Segments = all.prof.segmentCounts(s.roles.Segments, s.splits)
