@@ -686,14 +686,16 @@ func writeReports(ctx context.Context, cfg *audit.Config, rep *audit.Report) err
 //
 // The pipeline: file indexes → units (and digests) → reshuffle → [split
 // names of every unit → distinct] → consume each unit (split names as a
-// side input) → its row records, and its encoded partial state in pieces,
-// keyed by piece index (see
-// audit.Partial.MarshalPieces: the key table in audit.KeyShards shards by
-// key, the statistics, the profile, each check's accumulator, the
-// near-duplicate index) → CombinePerKey (combineFn): each piece merges on
-// its own, the pieces in parallel → finish (the merged pieces, the
-// digests and the row records as side inputs), which merges the pieces,
-// revisits the records and writes the report files.
+// side input) → its row records, the distinct texts of its near-duplicate
+// index keyed by text, and its encoded partial state in pieces, keyed by
+// piece index (see audit.Partial.MarshalPieces: the key table in
+// audit.KeyShards shards by key, the statistics, the profile, each check's
+// accumulator, the emptied near-duplicate index) → CombinePerKey
+// (combineFn): each piece merges on its own, the pieces in parallel; the
+// texts → the band search (bandSearch) → finish (the merged pieces, the
+// digests, the row records and what the band search found as side inputs),
+// which merges the pieces, revisits the records and writes the report
+// files.
 func Build(s beam.Scope, job Job, plan *audit.Plan) {
 	files := make([]int, plan.Files())
 	for i := range files {
