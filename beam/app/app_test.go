@@ -15,6 +15,7 @@ import (
 	"dataready/beam/app"
 	"dataready/beam/remote/remotetest"
 	"dataready/cli"
+	"dataready/fixtures/gen"
 )
 
 // reportOf reads a report.json as generic JSON with the run metadata (the
@@ -71,10 +72,21 @@ func fixtureConfig(t *testing.T) string {
 // is free for audit-beam, and both reports record the same out folder.
 func runLocal(t *testing.T, config, out string, formats []string) (localOut string) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := cli.Main(t.Context(), slices.Concat([]string{"audit", "run", "--quiet", "--config", config, "--out", out}, formats), &stdout, &stderr)
+	localOut, code := runLocalCode(t, config, out, formats)
 	if code != cli.ExitNotReady {
-		t.Fatalf("audit run: exit %d, want %d (the fixture has planted problems); stderr:\n%s", code, cli.ExitNotReady, stderr.String())
+		t.Fatalf("audit run: exit %d, want %d (the fixture has planted problems)", code, cli.ExitNotReady)
+	}
+	return localOut
+}
+
+// runLocalCode is runLocal for exit code 0 or 1 (ready or not),
+// which it returns.
+func runLocalCode(t *testing.T, config, out string, formats []string) (localOut string, code int) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code = cli.Main(t.Context(), slices.Concat([]string{"audit", "run", "--quiet", "--config", config, "--out", out}, formats), &stdout, &stderr)
+	if code != cli.ExitReady && code != cli.ExitNotReady {
+		t.Fatalf("audit run: exit %d; stderr:\n%s", code, stderr.String())
 	}
 	localOut = t.TempDir()
 	files, err := os.ReadDir(out)
@@ -86,7 +98,7 @@ func runLocal(t *testing.T, config, out string, formats []string) (localOut stri
 			t.Fatal(err)
 		}
 	}
-	return localOut
+	return localOut, code
 }
 
 // compareReports compares the report.json files of audit-beam (beamOut)
@@ -156,6 +168,50 @@ func TestPrismMatchesLocalRun(t *testing.T) {
 		t.Fatalf("audit-beam: exit %d, audit run %d; stderr:\n%s", code, cli.ExitNotReady, stderr.String())
 	}
 	compareReports(t, out, localOut)
+}
+
+// TestPrismSplitColumn is TestPrismMatchesLocalRun on one generated file
+// whose rows are split by a column (the split names found by the pipeline
+// and fixed in every worker), with planted near duplicates, so that the
+// band search answers questions that depend on the split table.
+func TestPrismSplitColumn(t *testing.T) {
+	dir := t.TempDir()
+	if err := gen.LargeFile(t.Context(), filepath.Join(dir, "data.csv"), 3000, gen.CSV, 5); err != nil {
+		t.Fatal(err)
+	}
+	config := filepath.Join(dir, "audit.yaml")
+	yaml := `inputs: [data.csv]
+label: label
+split: split
+text: text
+ids: [user_id]
+time: created_at
+segments: [region, channel, user_type]
+exclude: [ticket_id]
+`
+	if err := os.WriteFile(config, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "report")
+	localOut, want := runLocalCode(t, config, out, testFormats)
+	var stdout, stderr bytes.Buffer
+	code := app.Main(t.Context(), slices.Concat([]string{"audit-beam", "--runner", "prism"}, testArgs(config, out)), &stdout, &stderr)
+	if code != want {
+		t.Fatalf("audit-beam: exit %d, audit run %d; stderr:\n%s", code, want, stderr.String())
+	}
+	compareReports(t, out, localOut)
+	// The question that depends on the split table (a holdout text near a
+	// train text) must have found something, or the test proves little.
+	found := false
+	for _, c := range reportOf(t, localOut)["checks"].([]any) {
+		check := c.(map[string]any)
+		if check["id"] == "leakage.near_duplicates" {
+			found = check["examples_total"].(float64) > 0
+		}
+	}
+	if !found {
+		t.Error("leakage.near_duplicates found nothing on the generated data")
+	}
 }
 
 // TestPrismReadsBucket audits the bundled fixture on Prism with its files
