@@ -46,6 +46,34 @@ type Counts struct {
 	// NonNull counts non-null values; Numeric those that parse.
 	NonNull, Numeric int64
 	buf              []byte
+	// recent caches what add computes from the raw values met last (see
+	// resolve); nil until the first value, and for good once it misses
+	// more than it hits.
+	recent       *[recentSlots]recentValue
+	hits, misses int
+	noCache      bool
+}
+
+// The cache of recent values: recentSlots entries, direct-mapped by a
+// cheap hash of the raw value; values longer than recentMax bytes are not
+// cached. After recentProbe misses with fewer hits than misses (a column
+// of many distinct values), the Counts stops caching.
+const (
+	recentSlots = 32
+	recentMax   = 64
+	recentProbe = 4096
+)
+
+// recentValue is what add computes from one raw value: its parse, its
+// histogram bucket's counts and its Value (nil when counted as other).
+// Entries are only valid while no value is folded: shrink and merge clear
+// the cache.
+type recentValue struct {
+	raw   []byte // a copy of the raw value; nil for an empty slot
+	val   *Value
+	num   float64
+	isNum bool
+	hc    *cellCounts
 }
 
 // Value is one distinct value of a column.
@@ -95,38 +123,82 @@ func (vc *Counts) add(v string, null bool, id uint32, pos audit.RowPos) {
 		return
 	}
 	vc.NonNull++
-	var num float64
-	var isNum bool
+	r := vc.resolve(v, id, pos)
 	if vc.parse != nil {
-		if num, isNum = vc.parse(v); isNum {
+		if r.isNum {
 			vc.Numeric++
-			b := bucketOf(num)
-			hc := vc.hist[b]
-			if hc == nil {
-				hc = &cellCounts{}
-				vc.hist[b] = hc
-			}
-			hc.add(id, 1)
+			r.hc.add(id, 1)
 		} else {
 			vc.notNumber.add(id, 1)
 		}
 	}
-	var h uint64
-	h, vc.buf = valueHash(vc.buf, v)
-	if h > vc.limit {
+	val := r.val
+	if val == nil {
 		vc.other.add(id, 1)
 		return
 	}
-	val := vc.values[h]
-	if val == nil {
-		val = &Value{Text: cutText(string(vc.buf)), Num: num, IsNum: isNum, First: pos, FirstSplit: vc.ids.cells[id].Split}
-		vc.values[h] = val
-	} else if pos.Less(val.First) {
+	if pos.Less(val.First) {
 		val.First, val.FirstSplit = pos, vc.ids.cells[id].Split
 	}
 	val.cells.add(id, 1)
 	if len(vc.values) >= 2*vc.max {
 		vc.shrink(vc.max) // after counting: the new value may be folded
+	}
+}
+
+// resolve returns what add needs of the raw value v: from the cache of
+// recent values when v is there, else computed (a new value gets its
+// Value, first seen at pos) and cached.
+func (vc *Counts) resolve(v string, id uint32, pos audit.RowPos) recentValue {
+	var slot *recentValue
+	if !vc.noCache && len(v) <= recentMax {
+		if vc.recent == nil {
+			vc.recent = new([recentSlots]recentValue)
+		}
+		k := len(v)
+		if k > 0 {
+			k = k*31 + int(v[0])*7 + int(v[k-1])
+		}
+		slot = &vc.recent[k&(recentSlots-1)]
+		if slot.raw != nil && string(slot.raw) == v {
+			vc.hits++
+			return *slot
+		}
+		if vc.misses++; vc.misses >= recentProbe && vc.hits < vc.misses {
+			vc.noCache, vc.recent, slot = true, nil, nil
+		}
+	}
+	var r recentValue
+	if vc.parse != nil {
+		if r.num, r.isNum = vc.parse(v); r.isNum {
+			b := bucketOf(r.num)
+			r.hc = vc.hist[b]
+			if r.hc == nil {
+				r.hc = &cellCounts{}
+				vc.hist[b] = r.hc
+			}
+		}
+	}
+	var h uint64
+	h, vc.buf = valueHash(vc.buf, v)
+	if h <= vc.limit {
+		r.val = vc.values[h]
+		if r.val == nil {
+			r.val = &Value{Text: cutText(string(vc.buf)), Num: r.num, IsNum: r.isNum, First: pos, FirstSplit: vc.ids.cells[id].Split}
+			vc.values[h] = r.val
+		}
+	}
+	if slot != nil {
+		r.raw = append(slot.raw[:0], v...)
+		*slot = r
+	}
+	return r
+}
+
+// forget empties the cache of recent values: values were folded.
+func (vc *Counts) forget() {
+	if vc.recent != nil {
+		*vc.recent = [recentSlots]recentValue{}
 	}
 }
 
@@ -152,6 +224,7 @@ func (vc *Counts) shrink(n int) {
 		hashes = append(hashes, h)
 	}
 	slices.Sort(hashes)
+	vc.forget()
 	vc.limit = hashes[n-1]
 	for _, h := range hashes[n:] {
 		vc.fold(h)
@@ -182,6 +255,7 @@ func (vc *Counts) merge(o *Counts, remap []uint32) {
 		}
 		hc.addAll(oc, remap)
 	}
+	vc.forget()
 	if o.limit < vc.limit {
 		vc.limit = o.limit
 		for h := range vc.values {
