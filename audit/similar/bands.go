@@ -352,43 +352,147 @@ func (f *Found) UnmarshalBinary(data []byte) error {
 // earlier band formed, and returns what it found; it updates ms (now in
 // (Pos, Key) order) for band k+1. The groups of band 0 also count the
 // texts (Stats.Texts, Truncated), so Bucket must see every member once
-// per band.
+// per band. NewBucket does the same holding only BucketCap members.
 func (s *BandSearch) Bucket(k int, ms []Member) (Found, error) {
-	f := newFound(len(s.queries))
-	if k < 0 || k >= s.bands {
-		return f, fmt.Errorf("similar: band %d of %d", k, s.bands)
+	b, err := s.NewBucket(k)
+	if err != nil {
+		return newFound(len(s.queries)), err
 	}
 	for i := range ms {
-		m := &ms[i]
-		if len(m.sig) != s.bands {
-			return f, fmt.Errorf("similar: a member of %d bands in a search of %d", len(m.sig), s.bands)
+		if err := b.check(&ms[i]); err != nil {
+			return b.f, err
 		}
-		if m.sig[k] != ms[0].sig[k] {
-			return f, fmt.Errorf("similar: members of band hashes %d and %d in one bucket of band %d", ms[0].sig[k], m.sig[k], k)
-		}
-		if len(m.Text.Text) > int(^uint32(0)) {
-			return f, errors.New("similar: a member's text is too long")
-		}
-		if k == 0 {
-			for q := range f.Stats {
-				f.Stats[q].Texts++
-				if m.Long {
-					f.Stats[q].Truncated++
-				}
+	}
+	slices.SortFunc(ms, func(a, b Member) int { return compareEntries(&a.Entry, &b.Entry) })
+	first := min(len(ms), s.opt.BucketCap)
+	for i := first; i < len(ms); i++ {
+		ms[i].tails |= 1 << k
+	}
+	b.total = len(ms)
+	return b.search(ms[:first])
+}
+
+// BucketBuilder is Bucket for a bucket streamed member by member (Add),
+// holding only its first BucketCap members by (Pos, Key): a bucket of
+// boilerplate texts may hold millions. Members beyond the cap form no
+// pair; Add hands them back, updated for the next band, as soon as that is
+// known.
+type BucketBuilder struct {
+	s     *BandSearch
+	k     int
+	f     Found
+	hash  uint32
+	total int
+	// first is a max-heap by (Pos, Key) of the first members so far.
+	first []Member
+}
+
+// NewBucket starts a bucket of band k.
+func (s *BandSearch) NewBucket(k int) (*BucketBuilder, error) {
+	if k < 0 || k >= s.bands {
+		return nil, fmt.Errorf("similar: band %d of %d", k, s.bands)
+	}
+	return &BucketBuilder{s: s, k: k, f: newFound(len(s.queries))}, nil
+}
+
+// check validates a member of the bucket and counts it.
+func (b *BucketBuilder) check(m *Member) error {
+	s := b.s
+	switch {
+	case len(m.sig) != s.bands:
+		return fmt.Errorf("similar: a member of %d bands in a search of %d", len(m.sig), s.bands)
+	case b.total > 0 && m.sig[b.k] != b.hash:
+		return fmt.Errorf("similar: members of band hashes %d and %d in one bucket of band %d", b.hash, m.sig[b.k], b.k)
+	case len(m.Text.Text) > int(^uint32(0)):
+		return errors.New("similar: a member's text is too long")
+	}
+	b.hash = m.sig[b.k]
+	b.total++
+	if b.k == 0 {
+		for q := range b.f.Stats {
+			b.f.Stats[q].Texts++
+			if m.Long {
+				b.f.Stats[q].Truncated++
 			}
 		}
 	}
-	if len(ms) < 2 || len(s.queries) == 0 {
+	return nil
+}
+
+// Add adds a member to the bucket. When the bucket then holds more than
+// BucketCap members, the one found beyond the cap is returned (beyond is
+// true), updated for band k+1: it takes no further part in this bucket.
+func (b *BucketBuilder) Add(m Member) (out Member, beyond bool, err error) {
+	if err := b.check(&m); err != nil {
+		return out, false, err
+	}
+	// A max-heap by (Pos, Key): the root is the last of the first members.
+	less := func(i, j int) bool { return compareEntries(&b.first[i].Entry, &b.first[j].Entry) > 0 }
+	b.first = append(b.first, m)
+	for i := len(b.first) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !less(i, p) {
+			break
+		}
+		b.first[i], b.first[p] = b.first[p], b.first[i]
+		i = p
+	}
+	if len(b.first) <= b.s.opt.BucketCap {
+		return out, false, nil
+	}
+	out = b.first[0]
+	last := len(b.first) - 1
+	b.first[0] = b.first[last]
+	b.first = b.first[:last]
+	for i := 0; ; {
+		l, r, top := 2*i+1, 2*i+2, i
+		if l < last && less(l, top) {
+			top = l
+		}
+		if r < last && less(r, top) {
+			top = r
+		}
+		if top == i {
+			break
+		}
+		b.first[i], b.first[top] = b.first[top], b.first[i]
+		i = top
+	}
+	out.tails |= 1 << b.k
+	return out, true, nil
+}
+
+// Finish searches the bucket's first members and returns what they found
+// and the members, in (Pos, Key) order, updated for band k+1.
+func (b *BucketBuilder) Finish() (Found, []Member, error) {
+	slices.SortFunc(b.first, func(x, y Member) int { return compareEntries(&x.Entry, &y.Entry) })
+	f, err := b.search(b.first)
+	return f, b.first, err
+}
+
+// search forms, filters and verifies the pairs of ms, the bucket's first
+// members in (Pos, Key) order (at most BucketCap), and updates them; the
+// bucket holds b.total members.
+func (b *BucketBuilder) search(ms []Member) (Found, error) {
+	s, k, f := b.s, b.k, b.f
+	if b.total < 2 || len(s.queries) == 0 {
 		return f, nil
 	}
-	slices.SortFunc(ms, func(a, b Member) int { return compareEntries(&a.Entry, &b.Entry) })
 	for i := 1; i < len(ms); i++ {
 		if ms[i].Entry.Key == ms[i-1].Entry.Key {
 			return f, fmt.Errorf("similar: key %v twice in one bucket: fold a key's texts into one first", ms[i].Entry.Key)
 		}
 	}
-	// The bucket as an index of its own, in (Pos, Key) order, texts in
-	// memory; record i is member i.
+	if c := s.opt.BucketCap; b.total > c {
+		// What scanWorker.bucket counts of a bucket over its cap.
+		skipped := int64(b.total)*int64(b.total-1)/2 - int64(c)*int64(c-1)/2
+		for q := range f.Stats {
+			f.Stats[q].CappedBuckets++
+			f.Stats[q].SkippedPairs += skipped
+		}
+	}
+	// The first members as an index of their own, texts in memory; record
+	// i is member i.
 	ix := &Index{opt: s.opt, bands: s.bands, rows: s.rows, st: store{bands: s.bands}, sorted: true}
 	var data []byte
 	tails := make([]uint32, len(ms))
@@ -418,9 +522,6 @@ func (s *BandSearch) Bucket(k int, ms []Member) (Found, error) {
 	w.bucket(items)
 	if w.err != nil {
 		return f, w.err
-	}
-	for i := min(len(ms), s.opt.BucketCap); i < len(ms); i++ {
-		ms[i].tails |= 1 << k
 	}
 	for q := range state {
 		if fm := state[q].first; fm != nil {

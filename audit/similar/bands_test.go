@@ -33,7 +33,8 @@ func roundTrip[T any, P interface {
 // by band hash band after band, every value encoded and decoded between
 // steps, groups and finds in shuffled order) and compares its answer with
 // Search on one index of every row: pairs, matches and Stats must be
-// equal, for every kind of query, with buckets over their cap.
+// equal, for every kind of query, with buckets over their cap, half the
+// buckets searched whole (Bucket) and half streamed (NewBucket).
 func TestBandSearch(t *testing.T) {
 	rows := corpus(3000, 11)
 	var raws []string
@@ -101,21 +102,51 @@ func TestBandSearch(t *testing.T) {
 		members = append(members, roundTrip[Member](t, &m))
 	}
 	var finds []Found
+	streamed := 0 // members a streamed bucket handed back beyond its cap
 	for k := range bs.Bands() {
 		groups := map[uint32][]Member{}
 		for _, m := range members {
 			groups[m.BandHash(k)] = append(groups[m.BandHash(k)], m)
 		}
 		members = members[:0]
-		for _, g := range groups {
+		for h, g := range groups {
 			r.Shuffle(len(g), func(i, j int) { g[i], g[j] = g[j], g[i] })
-			f, err := bs.Bucket(k, g)
+			if h%2 == 0 {
+				f, err := bs.Bucket(k, g)
+				if err != nil {
+					t.Fatal(err)
+				}
+				finds = append(finds, roundTrip[Found](t, f))
+				for i := range g {
+					members = append(members, roundTrip[Member](t, &g[i]))
+				}
+				continue
+			}
+			// The other half streamed, holding at most the cap.
+			b, err := bs.NewBucket(k)
 			if err != nil {
 				t.Fatal(err)
 			}
+			for _, m := range g {
+				out, beyond, err := b.Add(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if beyond {
+					members = append(members, roundTrip[Member](t, &out))
+				}
+			}
+			f, first, err := b.Finish()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(first) != min(len(g), opt.BucketCap) {
+				t.Fatalf("a streamed bucket of %d keeps %d members, want %d", len(g), len(first), min(len(g), opt.BucketCap))
+			}
+			streamed += len(g) - len(first)
 			finds = append(finds, roundTrip[Found](t, f))
-			for i := range g {
-				members = append(members, roundTrip[Member](t, &g[i]))
+			for i := range first {
+				members = append(members, roundTrip[Member](t, &first[i]))
 			}
 		}
 	}
@@ -154,8 +185,8 @@ func TestBandSearch(t *testing.T) {
 			}
 		}
 	}
-	if capped == 0 {
-		t.Error("no bucket over its cap: the test does not exercise the caps")
+	if capped == 0 || streamed == 0 {
+		t.Errorf("%d buckets over their cap, %d members streamed beyond it: the test does not exercise the caps", capped, streamed)
 	}
 	if _, err := answer.Search(qs[:2]); err == nil {
 		t.Error("an answer asked other queries: no error")

@@ -133,7 +133,8 @@
 // band, the texts grouped by band hash and each group's pairs formed,
 // filtered and verified (BandSearch.Bucket), each text carrying to the
 // next band what the earlier ones decided (the caps it fell beyond, the
-// first-match questions it has answered); what the buckets found merged
+// first-match questions it has answered; BucketBuilder streams a bucket,
+// holding only the members that form pairs); what the buckets found merged
 // (Found) into the Answer. The answer and Stats equal Search's on one
 // index of every text, whatever the grouping and order (TestBandSearch).
 //

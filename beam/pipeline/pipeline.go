@@ -442,22 +442,46 @@ type bucketFn struct {
 
 // ProcessElement emits what the bucket found (when it found or counted
 // anything) and its members, keyed by their hash in the next band (none
-// after the last band).
+// after the last band). It holds only the bucket's first members
+// (similar.BucketBuilder): members beyond the cap go on as they come.
 func (f *bucketFn) ProcessElement(ctx context.Context, _ int, members func(*[]byte) bool, splits func(*string) bool, found func([]byte), next func(int, []byte)) error {
 	bs, err := textSearch(ctx, f.Job, &f.bs, splits)
 	if err != nil {
 		return err
 	}
-	var ms []similar.Member
+	b, err := bs.NewBucket(f.Band)
+	if err != nil {
+		return err
+	}
+	last := f.Band+1 == bs.Bands()
+	emit := func(m *similar.Member) error {
+		if last {
+			return nil
+		}
+		enc, err := m.MarshalBinary()
+		if err != nil {
+			return err
+		}
+		next(int(m.BandHash(f.Band+1)), enc)
+		return nil
+	}
 	var data []byte
 	for members(&data) {
 		var m similar.Member
 		if err := m.UnmarshalBinary(data); err != nil {
 			return err
 		}
-		ms = append(ms, m)
+		out, beyond, err := b.Add(m)
+		if err != nil {
+			return err
+		}
+		if beyond {
+			if err := emit(&out); err != nil {
+				return err
+			}
+		}
 	}
-	fd, err := bs.Bucket(f.Band, ms)
+	fd, first, err := b.Finish()
 	if err != nil {
 		return err
 	}
@@ -468,15 +492,10 @@ func (f *bucketFn) ProcessElement(ctx context.Context, _ int, members func(*[]by
 		}
 		found(enc)
 	}
-	if f.Band+1 == bs.Bands() {
-		return nil
-	}
-	for i := range ms {
-		enc, err := ms[i].MarshalBinary()
-		if err != nil {
+	for i := range first {
+		if err := emit(&first[i]); err != nil {
 			return err
 		}
-		next(int(ms[i].BandHash(f.Band+1)), enc)
 	}
 	return nil
 }
