@@ -249,8 +249,9 @@ type shipping struct {
 
 // bandSearch runs a band search as a distributed pipeline does: texts
 // (encoded similar.Text, in any order) folded by key, then band after
-// band, members grouped by band hash and each group's Bucket called, every
-// value encoded between steps, groups and finds in shuffled order.
+// band, members grouped by band hash and each group streamed through a
+// similar.BucketBuilder, every value encoded between steps, groups and
+// finds in shuffled order.
 func bandSearch(t *testing.T, rng *rand.Rand, bs *similar.BandSearch, texts [][]byte) *similar.Answer {
 	t.Helper()
 	byKey := map[norm.Key]*similar.Text{}
@@ -294,7 +295,22 @@ func bandSearch(t *testing.T, rng *rand.Rand, bs *similar.BandSearch, texts [][]
 		members = members[:0]
 		for _, g := range groups { // map order
 			rng.Shuffle(len(g), func(i, j int) { g[i], g[j] = g[j], g[i] })
-			f, err := bs.Bucket(k, g)
+			// Streamed, as audit-beam does: members beyond the cap go on
+			// as they come.
+			b, err := bs.NewBucket(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range g {
+				out, beyond, err := b.Add(m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if beyond {
+					members = append(members, ship(&out))
+				}
+			}
+			f, first, err := b.Finish()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,8 +319,8 @@ func bandSearch(t *testing.T, rng *rand.Rand, bs *similar.BandSearch, texts [][]
 				t.Fatal(err)
 			}
 			finds = append(finds, data)
-			for i := range g {
-				members = append(members, ship(&g[i]))
+			for i := range first {
+				members = append(members, ship(&first[i]))
 			}
 		}
 	}
