@@ -3,6 +3,7 @@ package norm
 import (
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -41,8 +42,10 @@ func (o Options) Append(dst []byte, s string) []byte {
 	if o.HTML {
 		s = html.UnescapeString(tagPattern.ReplaceAllString(s, " "))
 	}
-	if isASCII(s) && !o.Punctuation {
-		return appendASCII(dst, s)
+	if !o.Punctuation {
+		if out, ok := appendASCII(dst, s); ok {
+			return out
+		}
 	}
 	if !isASCII(s) {
 		s = norm.NFKC.String(s)
@@ -67,28 +70,60 @@ func (o Options) Append(dst []byte, s string) []byte {
 	return dst
 }
 
+// asciiFold maps each byte for appendASCII: an ASCII byte to itself in
+// lower case, ASCII white space to foldSpace, any other byte to
+// foldOther.
+var asciiFold = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = foldOther
+		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			t[c] = foldSpace
+		case 'A' <= c && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		default:
+			t[c] = byte(c)
+		}
+	}
+	return t
+}()
+
+// Marks of asciiFold, above every ASCII byte.
+const (
+	foldSpace = 0x80
+	foldOther = 0x81
+)
+
 // appendASCII is norm for ASCII text: lower case and white space collapsed
-// in one pass over the bytes. (NFKC leaves ASCII unchanged.)
-func appendASCII(dst []byte, s string) []byte {
+// in one pass over the bytes (NFKC leaves ASCII unchanged), written into
+// dst grown once. It reports false, and appends nothing, when s has a byte
+// that is not ASCII.
+func appendASCII(dst []byte, s string) ([]byte, bool) {
 	start := len(dst)
+	dst = slices.Grow(dst, len(s))
+	// Each byte writes at most one, but the one after white space, which
+	// writes two for at least two: the output fits in len(s).
+	out := dst[start : start+len(s)]
+	n := 0
 	space := false
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case ' ', '\t', '\n', '\v', '\f', '\r':
+		switch c := asciiFold[s[i]]; c {
+		case foldSpace:
 			space = true
-			continue
+		case foldOther:
+			return dst[:start], false
+		default:
+			if space && n > 0 {
+				out[n] = ' '
+				n++
+			}
+			space = false
+			out[n] = c
+			n++
 		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if space && len(dst) > start {
-			dst = append(dst, ' ')
-		}
-		space = false
-		dst = append(dst, c)
 	}
-	return dst
+	return dst[:start+n], true
 }
 
 // isPlain reports whether s is already normalized and needs no work: ASCII,

@@ -56,6 +56,18 @@ func TestStringMatchesReference(t *testing.T) {
 		}
 		inputs = append(inputs, string(r))
 	}
+	// Every ASCII byte, control characters included, and a non-ASCII
+	// byte late in the string (the fast path gives up there).
+	for n := range 2000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = byte(rng.IntN(128))
+		}
+		if n%7 == 0 {
+			b = append(b, "Ü x"...)
+		}
+		inputs = append(inputs, string(b))
+	}
 	for _, s := range inputs {
 		if got, want := String(s), reference(s); got != want {
 			t.Errorf("norm(%q) = %q, want %q", s, got, want)
