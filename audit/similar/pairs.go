@@ -155,9 +155,6 @@ func (ix *Index) Search(qs []Query) ([]Result, error) {
 	if err := ix.flush(); err != nil {
 		return rs, err
 	}
-	for _, f := range ix.files {
-		f.remap()
-	}
 	ix.sortRecords() // record numbers must not change after flags are set
 	filters := bandFilters(ix.bands, ix.rows)
 	state := make([]*queryState, len(qs))

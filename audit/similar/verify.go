@@ -63,10 +63,11 @@ func (w *scanWorker) report(p pending, inter, union int) {
 }
 
 // read returns the text of record i, to be read only until the next read:
-// the mapped text file's memory, or else a copy in v.text's memory.
+// the memory of an index kept in memory, or else a copy in v.text's
+// memory.
 func (w *scanWorker) read(i uint32) ([]byte, error) {
 	r := w.ix.st.rec(int(i))
-	if text, ok := w.ix.mappedText(r); ok {
+	if text, ok := w.ix.memText(r); ok {
 		return text, nil
 	}
 	var err error
