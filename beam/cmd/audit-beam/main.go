@@ -9,9 +9,15 @@ import (
 	"syscall"
 
 	"dataready/beam/app"
+	"dataready/gcpace"
 )
 
 func main() {
+	// Unless GOGC is set, the collector is paced by the live heap, as in
+	// audit run (gcpace), until the process exits.
+	if _, set := os.LookupEnv("GOGC"); !set {
+		gcpace.Start(gcpace.Default)
+	}
 	if app.IsWorker(os.Args) {
 		app.WorkerMain(os.Args)
 		return
