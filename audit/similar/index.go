@@ -419,6 +419,12 @@ func (ix *Index) Merge(other *Index) error {
 		f.w = nil // complete: nothing more is written to it
 		ix.files = append(ix.files, f)
 	}
+	if len(other.files) > 0 && ix.out != nil {
+		// A text's location names its file by its place in ix.files,
+		// and write names the last: texts added after the merge go to a
+		// new file.
+		ix.out.w, ix.out = nil, nil
+	}
 	// other's table goes first, and each of its chunks once copied, so
 	// that the two stores are never both held in full.
 	other.table = nil

@@ -934,3 +934,32 @@ func TestSearch(t *testing.T) {
 		t.Error("a threshold below the index's: no error")
 	}
 }
+
+// TestAddAfterMerge adds texts to an index after merging another into
+// it: each text, old or new, must read back as it was added (a text's
+// location names its file by its place in the merged list).
+func TestAddAfterMerge(t *testing.T) {
+	a := newIndex(t, Options{Dir: t.TempDir()})
+	b := newIndex(t, Options{Dir: t.TempDir()})
+	texts := []string{"first text of a", "first text of b", "second text of a", "a text added after the merge", "and one more"}
+	add := func(ix *Index, n int) {
+		t.Helper()
+		if err := ix.AddString(Entry{Key: norm.TextKey(texts[n]), Pos: uint64(n)}, texts[n]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(a, 0)
+	add(b, 1)
+	add(a, 2)
+	if err := a.Merge(b); err != nil {
+		t.Fatal(err)
+	}
+	add(a, 3)
+	add(a, 4)
+	for _, s := range texts {
+		got, ok, err := a.Text(norm.TextKey(s))
+		if err != nil || !ok || got != s {
+			t.Errorf("Text(%q) = %q, %v, %v", s, got, ok, err)
+		}
+	}
+}
