@@ -155,6 +155,7 @@ func (ix *Index) Search(qs []Query) ([]Result, error) {
 	if err := ix.flush(); err != nil {
 		return rs, err
 	}
+	ix.mapTexts()
 	ix.sortRecords() // record numbers must not change after flags are set
 	filters := bandFilters(ix.bands, ix.rows)
 	state := make([]*queryState, len(qs))

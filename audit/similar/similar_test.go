@@ -963,3 +963,67 @@ func TestAddAfterMerge(t *testing.T) {
 		}
 	}
 }
+
+// TestMappedTexts searches one index (texts in two files) with its texts
+// mapped into memory and, past the map limit, read back with ReadAt: the
+// results and Stats must be the same. A second search after more texts
+// were added must see them, mapped or not.
+func TestMappedTexts(t *testing.T) {
+	rows := corpus(3000, 7)
+	qs := []Query{
+		{Threshold: 0.8, Keep: func(a, b *Entry) bool { return a.Class != b.Class }},
+		{Threshold: 0.7, IsQuery: func(e Entry) bool { return e.Splits == 1 }, IsTarget: func(e Entry) bool { return e.Splits&2 != 0 }},
+	}
+	search := func(limit int64) (first, second []Result) {
+		a := newIndex(t, Options{Threshold: 0.7, Dir: t.TempDir()})
+		b := newIndex(t, Options{Threshold: 0.7, Dir: t.TempDir()})
+		add := func(ix *Index, i int) {
+			s := norm.String(rows[i].raw)
+			e := Entry{Key: norm.TextKey(s), Pos: uint64(i), Split: uint8(min(i%4, 1)), Class: uint64(1 + i%3)}
+			if err := ix.AddString(e, s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 2000 {
+			if i%3 == 0 {
+				add(b, i)
+			} else {
+				add(a, i)
+			}
+		}
+		if err := a.Merge(b); err != nil {
+			t.Fatal(err)
+		}
+		a.mapLimit = limit
+		var err error
+		if first, err = a.Search(qs); err != nil {
+			t.Fatal(err)
+		}
+		mapped := 0
+		for _, f := range a.files {
+			if f.mapped {
+				mapped++
+			}
+		}
+		if want := map[bool]int{true: 2, false: 0}[limit >= 0]; mapped != want {
+			t.Errorf("map limit %d: %d files mapped, want %d", limit, mapped, want)
+		}
+		for i := 2000; i < len(rows); i++ {
+			add(a, i)
+		}
+		if second, err = a.Search(qs); err != nil {
+			t.Fatal(err)
+		}
+		return first, second
+	}
+	m1, m2 := search(0)
+	r1, r2 := search(-1)
+	for q := range qs {
+		if len(m1[q].Pairs)+len(m1[q].Matches) == 0 || len(m2[q].Pairs)+len(m2[q].Matches) <= len(m1[q].Pairs)+len(m1[q].Matches) {
+			t.Fatalf("query %d: %d then %d found: the test proves nothing", q, len(m1[q].Pairs)+len(m1[q].Matches), len(m2[q].Pairs)+len(m2[q].Matches))
+		}
+	}
+	if !reflect.DeepEqual(m1, r1) || !reflect.DeepEqual(m2, r2) {
+		t.Error("mapped texts give other results than texts read with ReadAt")
+	}
+}
