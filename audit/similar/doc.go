@@ -112,8 +112,8 @@
 // a mapping belong to the kernel's page cache, not to the Go heap, but
 // those the search touches count in the process's resident memory, about
 // the whole file. On 1M generated tickets (150 MB of texts) the search
-// takes 38% longer without the mapping; on 10M (1.3 GB) the mapping was a
-// sixth of the peak RSS.
+// takes 16 – 38% longer without the mapping; on 10M (1.3 GB) the mapping
+// was a sixth of the peak RSS.
 // A search (Pairs, First, Search) also needs, while it runs, 28 bytes per
 // distinct text for sorting bands (the next band is sorted while the
 // current one is verified; 33 for a moment the first time, to put the

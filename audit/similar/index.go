@@ -146,7 +146,7 @@ const locFileShift = 48
 // read, or from a memory mapping, which is faster, but whose pages the
 // search touches count in the process's resident memory: about the whole
 // file, 1.3 GB of the 7.2 GB peak at 10M rows. Up to this limit speed
-// wins (1M rows: 150 MB of texts, a search 38% slower when read with
+// wins (1M rows: 150 MB of texts, a search 16 – 38% slower when read with
 // ReadAt); past it the memory does.
 const mapTextLimit = 256 << 20
 

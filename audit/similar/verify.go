@@ -63,8 +63,8 @@ func (w *scanWorker) report(p pending, inter, union int) {
 }
 
 // read returns the text of record i, to be read only until the next read:
-// the memory of an index kept in memory, or else a copy in v.text's
-// memory.
+// the memory of its mapped file or of an index kept in memory, or else a
+// copy in v.text's memory.
 func (w *scanWorker) read(i uint32) ([]byte, error) {
 	r := w.ix.st.rec(int(i))
 	if text, ok := w.ix.memText(r); ok {
