@@ -153,3 +153,22 @@ labels: {allowed: [a, b]}
 		}
 	}
 }
+
+// TestIsNull checks the preparer's null test against its definition
+// (empty after trimming, or a null token once trimmed) on values of every
+// length around the tokens', a token of 70 bytes among them.
+func TestIsNull(t *testing.T) {
+	long := strings.Repeat("x", 70)
+	cfg := &Config{NullValues: []string{"NA", " null ", "-", long, "n/a"}}
+	p := newPreparer(cfg, nil, layout{}, nil)
+	tokens := map[string]bool{"NA": true, "null": true, "-": true, long: true, "n/a": true}
+	values := []string{"", " ", "\t", "NA", " NA ", "na", "NB", "null", "nul", "nulls", "-", "--", " - ",
+		long, " " + long + " ", long + "x", long[:69], long[:63], long[:64], "n/a", "N/A", "12.5", "a", strings.Repeat("y", 200)}
+	for _, v := range values {
+		tr := strings.TrimSpace(v)
+		want := tr == "" || tokens[tr]
+		if got := p.isNull(v); got != want {
+			t.Errorf("isNull(%q) = %v, want %v", v, got, want)
+		}
+	}
+}

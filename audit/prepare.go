@@ -45,18 +45,21 @@ type labelInfo struct {
 // preparer computes a Batch's shared per-row values. Each worker owns one,
 // so its caches need no lock.
 type preparer struct {
-	cfg      *Config
-	columns  []string
-	lay      layout
-	splits   *SplitTable
-	norm     norm.Options
-	tokens   map[string]int16
-	labelMap map[string]string // norm(key) -> value; exact keys are checked first
-	labels   map[string]labelInfo
-	splitIdx map[string]uint8
-	hasher   norm.TupleHasher
-	buf      []byte // reused for normalized values
-	arena    []byte // a batch's normalized texts, end to end
+	cfg     *Config
+	columns []string
+	lay     layout
+	splits  *SplitTable
+	norm    norm.Options
+	tokens  map[string]int16
+	// tokenLens has bit n set when a null token is n bytes long (bit 63:
+	// 63 or more), so that most values skip the map.
+	tokenLens uint64
+	labelMap  map[string]string // norm(key) -> value; exact keys are checked first
+	labels    map[string]labelInfo
+	splitIdx  map[string]uint8
+	hasher    norm.TupleHasher
+	buf       []byte // reused for normalized values
+	arena     []byte // a batch's normalized texts, end to end
 	// index, when set, receives every row's normalized text for the
 	// near-duplicate checks.
 	index *similar.Index
@@ -97,16 +100,21 @@ func newPreparer(cfg *Config, columns []string, lay layout, splits *SplitTable) 
 	for i := len(keys) - 1; i >= 0; i-- {
 		lm[norm.String(keys[i])] = cfg.LabelMap[keys[i]]
 	}
+	var lens uint64
+	for t := range tokens {
+		lens |= 1 << min(len(t), 63)
+	}
 	return &preparer{
-		cfg:      cfg,
-		columns:  columns,
-		lay:      lay,
-		splits:   splits,
-		norm:     norm.Options{Punctuation: cfg.Normalize.Punctuation, HTML: cfg.Normalize.HTML},
-		tokens:   tokens,
-		labelMap: lm,
-		labels:   map[string]labelInfo{},
-		splitIdx: map[string]uint8{},
+		tokenLens: lens,
+		cfg:       cfg,
+		columns:   columns,
+		lay:       lay,
+		splits:    splits,
+		norm:      norm.Options{Punctuation: cfg.Normalize.Punctuation, HTML: cfg.Normalize.HTML},
+		tokens:    tokens,
+		labelMap:  lm,
+		labels:    map[string]labelInfo{},
+		splitIdx:  map[string]uint8{},
 	}
 }
 
@@ -153,6 +161,9 @@ func (p *preparer) isNull(s string) bool {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return true
+	}
+	if p.tokenLens>>min(len(t), 63)&1 == 0 {
+		return false
 	}
 	_, ok := p.tokens[t]
 	return ok
